@@ -1,0 +1,191 @@
+"""Code lists and the rule registry.
+
+Reason codes: ISO 20022 ExternalStatusReason1Code (external code sets, 2Q2026),
+paraphrased. Currency exponents: ISO 4217 via the `iso4217` package (data from the
+ISO 4217 maintenance agency's list). Every rule an `Issue` may name is registered in
+`RULES` with its default reason code, where it comes from, and a one-line example.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+
+from iso4217 import Currency
+
+# ExternalStatusReason1Code entries the gateway emits (source: ISO 20022 external code sets).
+STATUS_REASONS: dict[str, str] = {
+    "AC01": "account number is invalid or missing",
+    "AC02": "debtor account number is invalid or missing",
+    "AC03": "creditor account number is invalid or missing",
+    "AC04": "account is closed",
+    "AC06": "account is blocked",
+    "AG01": "transaction forbidden on this type of account",
+    "AM01": "amount is zero",
+    "AM02": "amount exceeds the allowed maximum",
+    "AM03": "currency cannot be processed",
+    "AM04": "insufficient funds",
+    "AM05": "duplication",
+    "AM10": "sum of instructed amounts does not equal the control sum",
+    "AM12": "amount is invalid or missing",
+    "AM18": "number of transactions does not match the count in the group header",
+    "CH20": "number of decimals does not fit the currency",
+    "CURR": "incorrect currency code",
+    "DT01": "invalid date",
+    "DU01": "message identification is not unique",
+    "DU04": "end-to-end identification is not unique",
+    "DU05": "instruction identification is not unique",
+    "FF01": "file format is incomplete or invalid",
+    "FF02": "syntax error",
+    "NARR": "reason given in narrative",
+    "RC01": "bank identifier (BIC) has an incorrect format",
+    "RF01": "transaction reference is not unique within the message",
+}
+
+# ExternalPaymentTransactionStatus1Code values the gateway reports.
+TX_STATUS_SETTLED = "ACSC"      # settlement completed: the debtor's account is debited
+TX_STATUS_REJECTED = "RJCT"
+TX_STATUS_ACCEPTED = "ACCP"
+TX_STATUS_PENDING = "PDNG"
+FINAL_TX_STATUSES = frozenset({TX_STATUS_SETTLED, TX_STATUS_REJECTED})
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    code: str          # default reason code
+    doc: str           # what fires it
+    source: str        # where the rule comes from
+    example: str = ""  # a short sample that fires it
+
+
+RULES: dict[str, RuleSpec] = {
+    "detect.unknown_format": RuleSpec(
+        "FF01", "the bytes are none of the formats the gateway knows", "Qenex gateway format registry",
+        "a PDF dropped into the inbox"),
+    "detect.unsupported_format": RuleSpec(
+        "FF01", "the format is recognised but not yet processed by this gateway", "Qenex gateway format registry",
+        "an MT103 before the SWIFT MT module is enabled"),
+    "detect.empty": RuleSpec("FF01", "the document is empty", "Qenex gateway format registry", "a 0-byte file"),
+    "xml.not_well_formed": RuleSpec(
+        "FF01", "the document is not well-formed XML", "W3C XML 1.0", "<Document><GrpHdr></Document>"),
+    "xml.forbidden_construct": RuleSpec(
+        "FF01", "a DOCTYPE, entity declaration or processing construct that could attack the parser",
+        "ARCHITECTURE §5; OWASP XXE prevention", "<!DOCTYPE x [<!ENTITY a 'b'>]>"),
+    "xml.limit": RuleSpec(
+        "FF01", "the document exceeds a size, depth or element-count limit", "gateway profile limits",
+        "a 2 GB file, or 10,000 nested elements"),
+    "xml.unknown_namespace": RuleSpec(
+        "FF01", "the Document namespace is not a message version the gateway knows",
+        "ISO 20022 naming (DOMAIN §2.1)", "xmlns=urn:iso:std:iso:20022:tech:xsd:pacs.008.001.99"),
+    "iso.xsd": RuleSpec(
+        "FF01", "the document is not valid against the official XSD of its namespace",
+        "ISO 20022 message definition XSD", "IntrBkSttlmAmt with 6 decimals"),
+    "iso.no_schema": RuleSpec(
+        "FF01", "no official XSD is available: structural checks only (informational)",
+        "schema catalogue", "pacs.008.001.13 without the XSD in the cache"),
+    "iso.nb_of_txs": RuleSpec(
+        "AM18", "GrpHdr/NbOfTxs differs from the number of transactions", "pacs.008 GrpHdr/NbOfTxs",
+        "NbOfTxs=3 with two CdtTrfTxInf"),
+    "iso.ctrl_sum": RuleSpec(
+        "AM10", "GrpHdr/CtrlSum differs from the sum of the settlement amounts", "pacs.008 GrpHdr/CtrlSum",
+        "CtrlSum=100.00 for 60.00 + 50.00"),
+    "iso.total_amount": RuleSpec(
+        "AM10", "GrpHdr/TtlIntrBkSttlmAmt differs from the sum of the settlement amounts",
+        "pacs.008 GrpHdr/TtlIntrBkSttlmAmt", "TtlIntrBkSttlmAmt=10.00 for 5.00 + 6.00"),
+    "iso.total_currency": RuleSpec(
+        "AM03", "GrpHdr/TtlIntrBkSttlmAmt is in a currency other than the transactions'",
+        "pacs.008 GrpHdr/TtlIntrBkSttlmAmt", "total in EUR over USD transactions"),
+    "iso.settlement_date": RuleSpec(
+        "DT01", "no interbank settlement date at group or transaction level", "pacs.008 IntrBkSttlmDt",
+        "neither GrpHdr/IntrBkSttlmDt nor CdtTrfTxInf/IntrBkSttlmDt"),
+    "money.currency": RuleSpec(
+        "CURR", "the currency code is not an active ISO 4217 currency", "ISO 4217", "Ccy=\"XYZ\""),
+    "money.precision": RuleSpec(
+        "CH20", "more decimals than the currency's ISO 4217 minor unit allows", "ISO 4217 minor units",
+        "JPY 100.5 or EUR 1.234"),
+    "money.zero": RuleSpec("AM01", "the amount is zero", "ExternalStatusReason1Code AM01", "0.00 EUR"),
+    "iban.invalid": RuleSpec(
+        "AC01", "the IBAN fails the ISO 13616 checks (country, length, mod-97)", "ISO 13616-1",
+        "DE89370400440532013001"),
+    "bic.invalid": RuleSpec(
+        "RC01", "the BIC is not an ISO 9362 BIC (structure or country)", "ISO 9362", "DEUTZZFF"),
+    "iso.duplicate_instr_id": RuleSpec(
+        "DU05", "InstrId repeats within the message", "pacs.008 PmtId/InstrId", "two transactions with InstrId A1"),
+    "iso.duplicate_tx_id": RuleSpec(
+        "RF01", "TxId repeats within the message", "pacs.008 PmtId/TxId", "two transactions with TxId T1"),
+    "iso.duplicate_end_to_end_id": RuleSpec(
+        "DU04", "EndToEndId repeats within the message (warning: customers may reuse them)",
+        "DOMAIN §8.14", "two transactions with EndToEndId E1"),
+    "intake.duplicate_document": RuleSpec(
+        "AM05", "the sender already submitted a document with this message id", "DOMAIN §8.13",
+        "the same pacs.008 dropped twice"),
+    "intake.too_large": RuleSpec(
+        "FF01", "the document is larger than the configured limit", "gateway intake limits", "a 300 MB file"),
+    "route.no_rule": RuleSpec(
+        "AM03", "no routing rule accepts the payment's currency", "config/gateway.yaml routing.rules",
+        "a payment in CHF with no CHF rule"),
+    "settle.unknown_debtor_account": RuleSpec(
+        "AC02", "the debtor account is not held in the ledger", "ledger accounts", "an IBAN not seeded"),
+    "settle.account_currency": RuleSpec(
+        "AM03", "the debtor account is held in another currency", "ledger accounts",
+        "a USD payment from a EUR account"),
+    "settle.insufficient_funds": RuleSpec(
+        "AM04", "the debtor account cannot cover the amount", "ledger accounts",
+        "100.00 from an account holding 50.00"),
+    "settle.account_blocked": RuleSpec(
+        "AC06", "the debtor account is blocked", "ledger accounts", "a frozen account"),
+    "settle.no_clearing_account": RuleSpec(
+        "AM03", "no clearing account for the rail and currency", "ledger accounts", "rail target2 in USD"),
+    "wire.undecodable": RuleSpec(
+        "FF01", "a message between stages could not be decoded as its canonical model",
+        "ARCHITECTURE §2", "a JSON body missing payment_id"),
+    "stage.poison": RuleSpec(
+        "FF01", "the message was delivered too many times without completing (it may crash its consumer)",
+        "BROKER.md (d) poison messages", "x-delivery-count above the threshold"),
+}
+
+
+def rule_code(rule: str) -> str:
+    return RULES[rule].code
+
+
+@cache
+def currency_exponent(code: str) -> int | None:
+    """ISO 4217 minor unit (EUR 2, JPY 0, KWD 3); None for an unknown code or one without (XAU)."""
+    try:
+        return Currency(code).exponent
+    except ValueError:
+        return None
+
+
+@cache
+def is_currency(code: str) -> bool:
+    try:
+        Currency(code)
+    except ValueError:
+        return False
+    return True
+
+
+def fits_currency(value: Decimal, currency: str) -> bool:
+    """Whether the amount has no more decimals than the currency allows."""
+    exponent = currency_exponent(currency)
+    if exponent is None:
+        return True
+    exp = value.normalize().as_tuple().exponent
+    return not isinstance(exp, int) or -exp <= exponent
+
+
+def to_minor_units(value: Decimal, currency: str) -> int:
+    """Exact minor units; callers check `fits_currency` first (a remainder raises)."""
+    exponent = currency_exponent(currency) or 0
+    scaled = value.scaleb(exponent)
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"{value} {currency} has more than {exponent} decimals")
+    return int(scaled)
+
+
+def from_minor_units(minor: int, currency: str) -> Decimal:
+    exponent = currency_exponent(currency) or 0
+    return Decimal(minor).scaleb(-exponent)
