@@ -180,6 +180,7 @@ class Source(Model):
     received_at: datetime
     file_name: str | None = None
     reply_to: str | None = None          # AMQP: routing key for reports (default: the sender id)
+    submission_id: str | None = None     # AMQP message_id of the submission, echoed as correlation id
 
 
 class Payment(Model):
@@ -322,6 +323,19 @@ def stable_id(*parts: str) -> str:
 def payment_id_for(document_id: str, index: int) -> str:
     """Deterministic, so a redelivered document produces the same payment ids."""
     return stable_id("payment", document_id, str(index))
+
+
+def account_key(account: Account | None, agent: Agent | None) -> str | None:
+    """The ledger's id for an account: the IBAN itself, or `<bank id>:<account>` for other
+    schemes, since a US account number (say) is unique only within its bank."""
+    if account is None:
+        return None
+    if account.is_iban:
+        return account.id.replace(" ", "").upper()
+    bank = None
+    if agent is not None:
+        bank = agent.member_id or agent.bic
+    return f"{bank}:{account.id}" if bank else account.id
 
 
 def report_id_for(document_id: str, payment_id: str | None, status: str) -> str:

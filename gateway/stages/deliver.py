@@ -1,0 +1,106 @@
+"""Deliver: render the rail's message and write it atomically into the rail's outbox.
+
+One pacs.008 per payment, named by the payment id: writing it again after a
+redelivery replaces the file with identical bytes, so a payment is never delivered
+twice under two names. Output is checked against the official XSD before it is written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from pathlib import Path
+
+from gateway import store
+from gateway.broker import Delivery
+from gateway.config import RailSettings
+from gateway.outcomes import Forward, Outcome, Park
+from gateway.stages.common import StageContext, decode, sha256, sync_folder, write_atomically
+from schemas.canonical import Agent, Payment
+from schemas.issues import Issue
+from translators.iso20022 import pacs008
+from translators.iso20022.xml import validate_bytes
+
+PACS008_NAMESPACE = "urn:iso:std:iso:20022:tech:xsd:{version}"
+
+
+def outbound_file_name(payment: Payment) -> str:
+    return f"pacs008-{payment.payment_id}.xml"
+
+
+def render_for_rail(payment: Payment, rail: RailSettings, institution_bic: str) -> bytes:
+    """The pacs.008 this institution sends on the rail for one settled payment."""
+    instructed = Agent(bic=rail.instructed_agent_bic) if rail.instructed_agent_bic else payment.creditor_agent
+    return pacs008.render(
+        [payment], msg_id=payment.payment_id, created_at=payment.settled_at or payment.routed_at,
+        settlement_method=rail.settlement_method, clearing_system=rail.clearing_system,
+        instructing_agent=Agent(bic=institution_bic), instructed_agent=instructed, version=rail.format,
+    )
+
+
+class DeliverStage:
+    name = "deliver"
+    ordered = False
+
+    def __init__(self, context: StageContext, concurrency: int = 2) -> None:
+        self.context = context
+        self.concurrency = concurrency
+        settings = context.settings.stages.deliver
+        self.batch_size = settings.batch_size
+        self.batch_wait = settings.batch_wait_ms / 1000
+        self.fsync = settings.fsync
+        self.validate_output = settings.validate_output
+        self.outbox = context.settings.resolved_paths.outbox_dir
+        assert self.outbox is not None
+
+    def queues(self) -> Sequence[str]:
+        return [self.context.names.deliver_queue(rail) for rail in self.context.settings.rails]
+
+    def prefetch(self) -> int:
+        return self.batch_size * 2
+
+    async def handle(self, batch: Sequence[Delivery]) -> Sequence[Outcome]:
+        outcomes, written = await asyncio.to_thread(self._write_files, batch)
+        if written:
+            now = self.context.clock()
+            async with self.context.pool.acquire() as connection, connection.transaction():
+                await store.record_deliveries(connection, [(p.payment_id, p.rail or "", name, digest)
+                                                           for p, name, digest in written])
+                await store.record_events(connection, [
+                    store.Event(p.document_id, p.payment_id, store.DELIVERED, self.name, now,
+                                detail={"rail": p.rail, "file": name}, rail=p.rail) for p, name, _ in written])
+        return outcomes
+
+    def _write_files(self, batch: Sequence[Delivery]) -> tuple[list[Outcome], list[tuple[Payment, str, bytes]]]:
+        outcomes: list[Outcome] = []
+        written: list[tuple[Payment, str, bytes]] = []
+        folders: set[Path] = set()
+        settings = self.context.settings
+        for delivery in batch:
+            payment = decode(delivery, Payment)
+            if isinstance(payment, Park):
+                outcomes.append(payment)
+                continue
+            rail = settings.rails.get(payment.rail or "")
+            if rail is None:
+                outcomes.append(Park(f"no rail {payment.rail!r} configured", (Issue(
+                    code="FF01", rule="deliver.unknown_rail", path="rail",
+                    message=f"rail {payment.rail!r} is not configured"),)))
+                continue
+            data = render_for_rail(payment, rail, settings.institution.bic)
+            if self.validate_output:
+                namespace = PACS008_NAMESPACE.format(version=rail.format)
+                issues = validate_bytes(data, self.context.catalogue.schema_for(namespace))
+                if issues:
+                    outcomes.append(Park("rendered message is not valid against its XSD", tuple(issues[:20])))
+                    continue
+            folder = self.outbox / (payment.rail or "unknown")
+            name = outbound_file_name(payment)
+            write_atomically(folder, name, data, fsync=self.fsync)
+            folders.add(folder)
+            written.append((payment, name, sha256(data)))
+            outcomes.append(Forward(()))
+        if self.fsync:
+            for folder in folders:
+                sync_folder(folder)
+        return outcomes, written

@@ -1,0 +1,186 @@
+"""Intake: raw document in; detect, parse, validate, split; canonical payments out.
+
+The raw bytes are kept first (so nothing that arrived can vanish), then the document
+is read in two passes (validate everything, then stream the transactions), so no
+payment is published from a document that fails a document-level check. Payments are
+recorded and published in chunks: a 100,000-payment file passes in bounded memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import AsyncIterator, Iterator, Sequence
+from datetime import UTC, datetime
+from itertools import islice
+
+from gateway import store
+from gateway.broker import (
+    H_CHANNEL,
+    H_DOCUMENT_ID,
+    H_FILE_NAME,
+    H_REPLY_TO,
+    H_SENDER,
+    SENDER_PATTERN,
+    Delivery,
+)
+from gateway.observability import log_event
+from gateway.outcomes import Forward, Outcome, Park, Publish, Reject
+from gateway.stages.common import StageContext, payment_message, payment_report, status_message
+from schemas.canonical import Source, StatusReport, payment_id_for, report_id_for, stable_id
+from schemas.codes import TX_STATUS_REJECTED
+from schemas.issues import Issue, Severity
+from translators.base import DocumentReading, ReadContext, TransactionReading
+from translators.detect import read_document
+
+CHANNELS = {"amqp", "filedrop", "sftp", "cli"}
+
+
+def ingress_identity(delivery: Delivery, now: datetime) -> tuple[Source, str] | Park:
+    """Who sent this document and its document id, from the ingress contract (README).
+
+    The document id is what makes a redelivery recognisable: an adapter's
+    `x-gw-document-id`, else the publisher's `message_id`, else the content itself.
+    """
+    sender = delivery.header(H_SENDER) or delivery.routing_key
+    if not sender or not SENDER_PATTERN.match(sender):
+        issue = Issue(code="FF01", rule="intake.sender", path="routing_key",
+                      message="the sender id (routing key or x-gw-sender) is missing or not [A-Za-z0-9_-]{1,64}")
+        return Park("no usable sender id", (issue,))
+    channel = delivery.header(H_CHANNEL) or "amqp"
+    if channel not in CHANNELS:
+        channel = "amqp"
+    content_hash = hashlib.sha256(delivery.body).hexdigest()
+    document_id = delivery.header(H_DOCUMENT_ID)
+    if not document_id:
+        key = delivery.message_id or f"sha256:{content_hash}"
+        document_id = stable_id("document", channel, sender, key)
+    source = Source(
+        channel=channel,  # type: ignore[arg-type]  # checked against CHANNELS above
+        sender=sender, format="unknown", received_at=delivery.timestamp or now,
+        file_name=delivery.header(H_FILE_NAME), reply_to=delivery.header(H_REPLY_TO),
+        submission_id=delivery.message_id,
+    )
+    return source, document_id
+
+
+class IntakeStage:
+    name = "intake"
+    ordered = False
+    batch_size = 1
+    batch_wait = 0.0
+
+    def __init__(self, context: StageContext, concurrency: int = 2) -> None:
+        self.context = context
+        self.concurrency = concurrency
+        self.settings = context.settings.stages.intake
+
+    def queues(self) -> Sequence[str]:
+        return [self.context.names.work_queue("intake")]
+
+    def prefetch(self) -> int:
+        return self.concurrency * 2
+
+    async def handle(self, batch: Sequence[Delivery]) -> Sequence[Outcome]:
+        return [await self._document(delivery) for delivery in batch]
+
+    async def _document(self, delivery: Delivery) -> Outcome:
+        now = self.context.clock()
+        identity = ingress_identity(delivery, now)
+        if isinstance(identity, Park):
+            return identity
+        source, document_id = identity
+        data = delivery.body
+        if len(data) > self.settings.max_document_bytes:
+            reading = DocumentReading(format="unknown", issues=[Issue(
+                code="FF01", rule="intake.too_large", path="",
+                message=f"the document has {len(data)} bytes, above the limit of {self.settings.max_document_bytes}")])
+        else:
+            context = ReadContext(document_id=document_id, source=source, catalogue=self.context.catalogue)
+            reading = await asyncio.to_thread(read_document, data, context)
+        source = source.model_copy(update={"format": reading.format})
+        async with self.context.pool.acquire() as connection:
+            await store.record_document(connection, document_id=document_id, source=source, data=data,
+                                        detected_format=reading.format)
+        if not reading.accepted:
+            return await self._reject_document(document_id, source, reading, reading.issues)
+        if reading.msg_id:
+            async with self.context.pool.acquire() as connection:
+                owner = await store.claim_document_key(connection, source.sender, reading.msg_id, document_id)
+            if owner != document_id:
+                duplicate = Issue(code="AM05", rule="intake.duplicate_document", path="GrpHdr/MsgId",
+                                  message=f"message id {reading.msg_id} was already submitted by this sender")
+                return await self._reject_document(document_id, source, reading, [duplicate])
+        log_event("intake.document_accepted", stage=self.name, document_id=document_id, format=reading.format,
+                  sender=source.sender, transactions=reading.number_of_transactions)
+        return Forward(self._payments(document_id, source, reading))
+
+    async def _reject_document(self, document_id: str, source: Source, reading: DocumentReading,
+                               issues: Sequence[Issue]) -> Reject:
+        now = self.context.clock()
+        errors = tuple(i for i in issues if i.severity is Severity.ERROR) or tuple(issues)
+        async with self.context.pool.acquire() as connection, connection.transaction():
+            await store.finish_document(connection, document_id, status="rejected", msg_id=reading.msg_id,
+                                        payment_count=0, rejected_count=reading.number_of_transactions or 0,
+                                        issues=issues, detected_format=reading.format)
+            await store.record_events(connection, [
+                store.Event(document_id, None, store.RECEIVED, self.name, source.received_at),
+                store.Event(document_id, None, store.REJECTED, self.name, now, errors[0].code,
+                            {"issues": store.issues_json(errors[:20])}),
+            ])
+        report = StatusReport(
+            report_id=report_id_for(document_id, None, TX_STATUS_REJECTED), document_id=document_id,
+            source=source, stage=self.name, status=TX_STATUS_REJECTED, reasons=errors[:20], created_at=now,
+            original_msg_id=reading.msg_id, original_message_type=reading.format,
+            original_creation_date_time=reading.creation_date_time,
+            original_number_of_transactions=reading.number_of_transactions,
+        )
+        log_event("intake.document_rejected", stage=self.name, document_id=document_id, format=reading.format,
+                  sender=source.sender, issue_rule=errors[0].rule, reason_code=errors[0].code)
+        return Reject(tuple(errors), (status_message(self.context.names, report),))
+
+    async def _payments(self, document_id: str, source: Source, reading: DocumentReading) -> AsyncIterator[Publish]:
+        """Record each chunk of transactions, then yield its messages; finish the document last."""
+        names = self.context.names
+        transactions: Iterator[TransactionReading] = reading.transactions()
+        accepted_count = rejected_count = 0
+        while True:
+            chunk = await asyncio.to_thread(lambda: list(islice(transactions, self.settings.chunk_size)))
+            if not chunk:
+                break
+            now = self.context.clock()
+            accepted = [t.payment for t in chunk if not t.rejected and t.payment is not None]
+            rejected = [t for t in chunk if t.rejected]
+            events = [store.Event(document_id, p.payment_id, store.VALIDATED, self.name, now) for p in accepted]
+            reports = []
+            for t in rejected:
+                payment_id = t.payment.payment_id if t.payment else payment_id_for(document_id, t.index)
+                errors = [i for i in t.issues if i.severity is Severity.ERROR]
+                events.append(store.Event(document_id, payment_id, store.REJECTED, self.name, now,
+                                          errors[0].code if errors else None,
+                                          {"issues": store.issues_json(errors[:20])}))
+                if t.payment is not None:
+                    reports.append(payment_report(t.payment, TX_STATUS_REJECTED, self.name, now, errors))
+            async with self.context.pool.acquire() as connection, connection.transaction():
+                await store.record_payments(connection, accepted, store.VALIDATED)
+                await store.record_rejected_transactions(connection, document_id, source, [
+                    (t.index, t.payment.payment_id if t.payment else payment_id_for(document_id, t.index), t.payment)
+                    for t in rejected])
+                await store.record_events(connection, events)
+            accepted_count += len(accepted)
+            rejected_count += len(rejected)
+            for payment in accepted:
+                yield payment_message(names.payments, source.sender, payment, "intake")
+            for report in reports:
+                yield status_message(names, report)
+        async with self.context.pool.acquire() as connection, connection.transaction():
+            await store.finish_document(connection, document_id, status="accepted", msg_id=reading.msg_id,
+                                        payment_count=accepted_count, rejected_count=rejected_count,
+                                        issues=reading.issues, detected_format=reading.format)
+            await store.record_events(connection, [
+                store.Event(document_id, None, store.RECEIVED, self.name, source.received_at),
+                store.Event(document_id, None, store.VALIDATED, self.name, datetime.now(UTC),
+                            detail={"payments": accepted_count, "rejected": rejected_count}),
+            ])
+        log_event("intake.document_split", stage=self.name, document_id=document_id, payments=accepted_count,
+                  rejected=rejected_count)

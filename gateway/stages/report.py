@@ -1,0 +1,120 @@
+"""Report: every verdict goes back to its sender, in the sender's standard, on its channel.
+
+AMQP senders get a pacs.002 on the reports exchange with their sender id as routing key;
+file-drop senders get it as a file in the `reports/` folder of their drop area. Each
+verdict is also kept in PostgreSQL (history and the reports table), once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from pathlib import Path
+
+from gateway import store
+from gateway.broker import H_DOCUMENT_ID, H_PAYMENT_ID, Delivery
+from gateway.outcomes import Forward, Outcome, Park, Publish
+from gateway.stages.common import StageContext, decode, sync_folder, write_atomically
+from schemas.canonical import StatusReport
+from schemas.codes import TX_STATUS_REJECTED
+from schemas.issues import Severity
+from translators.iso20022 import pacs002
+
+FILE_CHANNELS = {"filedrop"}
+
+
+def report_file_name(report: StatusReport) -> str:
+    """`<original file stem>.<transaction number>.<status>.pacs002.xml`: sorts next to the original."""
+    stem = Path(report.source.file_name or report.document_id).name
+    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    if report.payment_id is None:
+        return f"{stem}.{report.status}.pacs002.xml"
+    return f"{stem}.{(report.index or 0) + 1:05d}.{report.status}.pacs002.xml"
+
+
+def reason_code(report: StatusReport) -> str | None:
+    for issue in report.reasons:
+        if issue.severity is Severity.ERROR:
+            return issue.code
+    return None
+
+
+class ReportStage:
+    name = "report"
+    ordered = False
+
+    def __init__(self, context: StageContext, concurrency: int = 2) -> None:
+        self.context = context
+        self.concurrency = concurrency
+        settings = context.settings.stages.report
+        self.batch_size = settings.batch_size
+        self.batch_wait = settings.batch_wait_ms / 1000
+        self.version = settings.pacs002_version
+        self.drop_root = context.settings.resolved_paths.filedrop_dir
+        assert self.drop_root is not None
+
+    def queues(self) -> Sequence[str]:
+        return [self.context.names.work_queue("report")]
+
+    def prefetch(self) -> int:
+        return self.batch_size * 2
+
+    async def handle(self, batch: Sequence[Delivery]) -> Sequence[Outcome]:
+        decoded = [decode(d, StatusReport) for d in batch]
+        reports = [r for r in decoded if isinstance(r, StatusReport)]
+        rendered = await asyncio.to_thread(self._render_and_write, reports)
+        now = self.context.clock()
+        events: list[store.Event] = []
+        records: list[store.ReportRecord] = []
+        for report, (_, destination) in zip(reports, rendered, strict=True):
+            code = reason_code(report)
+            if report.status == TX_STATUS_REJECTED:
+                events.append(store.Event(report.document_id, report.payment_id, store.REJECTED, report.stage,
+                                          report.created_at, code,
+                                          {"issues": store.issues_json(report.reasons[:20])}))
+            events.append(store.Event(report.document_id, report.payment_id, store.REPORTED, self.name, now, code,
+                                      {"status": report.status, "channel": report.source.channel,
+                                       "destination": destination}))
+            records.append(store.ReportRecord(report.report_id, report.document_id, report.payment_id,
+                                              report.status, code, report.source.channel, destination, self.version))
+        if reports:
+            async with self.context.pool.acquire() as connection, connection.transaction():
+                await store.record_events(connection, events)
+                await store.record_reports(connection, records)
+        by_id = {r.report_id: out for r, out in zip(reports, rendered, strict=True)}
+        outcomes: list[Outcome] = []
+        for item in decoded:
+            if isinstance(item, Park):
+                outcomes.append(item)
+                continue
+            message, _ = by_id[item.report_id]
+            outcomes.append(Forward([message] if message is not None else []))
+        return outcomes
+
+    def _render_and_write(self, reports: Sequence[StatusReport]) -> list[tuple[Publish | None, str]]:
+        """Files are written here (durable before the ack); AMQP replies are returned to publish."""
+        out: list[tuple[Publish | None, str]] = []
+        folders: set[Path] = set()
+        for report in reports:
+            data = pacs002.render([report], msg_id=report.report_id, created_at=report.created_at,
+                                  version=self.version)
+            if report.source.channel in FILE_CHANNELS:
+                folder = self.drop_root / report.source.sender / "reports"
+                name = report_file_name(report)
+                write_atomically(folder, name, data)
+                folders.add(folder)
+                out.append((None, f"{report.source.sender}/reports/{name}"))
+                continue
+            routing_key = report.source.reply_to or report.source.sender
+            out.append((Publish(
+                exchange=self.context.names.reports, routing_key=routing_key, body=data,
+                message_id=report.report_id, type=self.version, content_type="application/xml",
+                correlation_id=report.source.submission_id,
+                headers={H_DOCUMENT_ID: report.document_id, H_PAYMENT_ID: report.payment_id or "",
+                         "x-gw-status": report.status, "x-gw-reason-code": reason_code(report) or "",
+                         "x-gw-original-msg-id": report.original_msg_id or "",
+                         "x-gw-original-end-to-end-id": report.original_end_to_end_id or ""},
+            ), f"amqp:{routing_key}"))
+        for folder in folders:
+            sync_folder(folder)
+        return out
