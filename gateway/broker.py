@@ -47,6 +47,7 @@ H_PARK_REASON = "x-gw-park-reason"
 H_ISSUES = "x-gw-issues"
 H_LAST_ERROR = "x-gw-last-error"
 H_REPLY_TO = "x-gw-reply-to"
+H_RECEIVED_AT = "x-gw-received-at"
 
 # the ingress contract: a sender id is the routing key (or x-gw-sender) of a raw document
 SENDER_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")

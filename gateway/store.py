@@ -88,23 +88,33 @@ async def record_payments(connection: Any, payments: Sequence[Payment], status: 
         [json.loads(p.model_dump_json()) for p in payments])
 
 
+@dataclass(frozen=True)
+class RejectedTransaction:
+    index: int
+    payment_id: str
+    payment: Payment | None       # None when the transaction could not even be read as a payment
+    reason_code: str | None
+
+
 async def record_rejected_transactions(connection: Any, document_id: str, source: Source,
-                                       rejected: Sequence[tuple[int, str, Payment | None]]) -> None:
-    """Transactions that could not even become a payment still get a row, so `status` finds them."""
+                                       rejected: Sequence[RejectedTransaction]) -> None:
+    """Rejected transactions still get a row (with their reason), so `status` finds them."""
     if not rejected:
         return
+    payments = [r.payment for r in rejected]
     await connection.execute(
         "INSERT INTO payments (payment_id, document_id, idx, sender, msg_id, end_to_end_id, tx_id, uetr, amount, "
-        "currency, status, canonical) SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], "
-        "$5::text[], $6::text[], $7::text[], $8::text[], $9::numeric[], $10::text[], $11::text[], $12::jsonb[]) "
-        "ON CONFLICT (payment_id) DO NOTHING",
-        [pid for _, pid, _ in rejected], [document_id] * len(rejected), [i for i, _, _ in rejected],
-        [source.sender] * len(rejected), [p.msg_id if p else None for _, _, p in rejected],
-        [p.end_to_end_id if p else None for _, _, p in rejected], [p.tx_id if p else None for _, _, p in rejected],
-        [p.uetr if p else None for _, _, p in rejected],
-        [p.interbank_settlement_amount.value if p else None for _, _, p in rejected],
-        [p.interbank_settlement_amount.currency if p else None for _, _, p in rejected],
-        [REJECTED] * len(rejected), [json.loads(p.model_dump_json()) if p else None for _, _, p in rejected])
+        "currency, status, reason_code, canonical) SELECT * FROM unnest($1::text[], $2::text[], $3::int[], "
+        "$4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::numeric[], $10::text[], $11::text[], "
+        "$12::text[], $13::jsonb[]) ON CONFLICT (payment_id) DO NOTHING",
+        [r.payment_id for r in rejected], [document_id] * len(rejected), [r.index for r in rejected],
+        [source.sender] * len(rejected), [p.msg_id if p else None for p in payments],
+        [p.end_to_end_id if p else None for p in payments], [p.tx_id if p else None for p in payments],
+        [p.uetr if p else None for p in payments],
+        [p.interbank_settlement_amount.value if p else None for p in payments],
+        [p.interbank_settlement_amount.currency if p else None for p in payments],
+        [REJECTED] * len(rejected), [r.reason_code for r in rejected],
+        [json.loads(p.model_dump_json()) if p else None for p in payments])
 
 
 async def record_events(connection: Any, events: Sequence[Event]) -> None:

@@ -29,6 +29,7 @@ from gateway.broker import (
     H_CHANNEL,
     H_DOCUMENT_ID,
     H_FILE_NAME,
+    H_RECEIVED_AT,
     H_SENDER,
     H_SHA256,
     SENDER_PATTERN,
@@ -139,7 +140,7 @@ class FileDropAdapter:
         return taken
 
     def claim(self, path: Path, processing: Path) -> Path | None:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%f")
         target = processing / f"{stamp}-{secrets.token_hex(4)}{CLAIM_SEPARATOR}{path.name}"
         try:
             os.rename(path, target)        # atomic: exactly one claimant wins
@@ -166,7 +167,7 @@ class FileDropAdapter:
             exchange=self.names.ingress, routing_key=sender, body=data, message_id=document_id,
             type="raw-document", content_type="application/octet-stream",
             headers={H_SENDER: sender, H_CHANNEL: "filedrop", H_FILE_NAME: original_name(claimed.name),
-                     H_DOCUMENT_ID: document_id, H_SHA256: digest},
+                     H_DOCUMENT_ID: document_id, H_SHA256: digest, H_RECEIVED_AT: _claimed_at(claimed)},
         ))
         archive = folders[ARCHIVE] / datetime.now(UTC).strftime("%Y-%m-%d")
         archive.mkdir(parents=True, exist_ok=True)
@@ -183,3 +184,12 @@ class FileDropAdapter:
                   "at": datetime.now(UTC).isoformat()}
         (rejected / f"{claimed.name}.reason.json").write_text(json.dumps(reason, indent=2) + "\n", encoding="utf-8")
         log_event("filedrop.file_rejected", level=logging.WARNING, file=original_name(claimed.name), rule=rule)
+
+
+def _claimed_at(claimed: Path) -> str:
+    """The claim time, from the claim name's stamp (stable when a crash makes us publish again)."""
+    stamp = claimed.name.split("-", 1)[0]
+    try:
+        return datetime.strptime(stamp, "%Y%m%dT%H%M%S.%f").replace(tzinfo=UTC).isoformat()
+    except ValueError:
+        return datetime.now(UTC).isoformat()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Callable, Sequence
@@ -115,6 +116,32 @@ def write_atomically(folder: Path, name: str, data: bytes, *, fsync: bool = True
             os.fsync(handle.fileno())
     os.replace(temporary, final)
     return final
+
+
+def remove_orphaned_temporaries(root: Path) -> int:
+    """Delete `.<name>.<pid>.tmp` files left by a process that died mid-write (never renamed,
+    so nobody ever saw them). Files of live processes are left alone."""
+    removed = 0
+    if not root.is_dir():
+        return 0
+    for path in root.rglob(".*.tmp"):
+        pid_text = path.name.rsplit(".", 2)[-2]
+        if not pid_text.isdigit() or _alive(int(pid_text)):
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+            removed += 1
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def sync_folder(folder: Path) -> None:

@@ -15,7 +15,14 @@ from gateway import store
 from gateway.broker import Delivery
 from gateway.config import RailSettings
 from gateway.outcomes import Forward, Outcome, Park
-from gateway.stages.common import StageContext, decode, sha256, sync_folder, write_atomically
+from gateway.stages.common import (
+    StageContext,
+    decode,
+    remove_orphaned_temporaries,
+    sha256,
+    sync_folder,
+    write_atomically,
+)
 from schemas.canonical import Agent, Payment
 from schemas.issues import Issue
 from translators.iso20022 import pacs008
@@ -31,10 +38,17 @@ def outbound_file_name(payment: Payment) -> str:
 def render_for_rail(payment: Payment, rail: RailSettings, institution_bic: str) -> bytes:
     """The pacs.008 this institution sends on the rail for one settled payment."""
     instructed = Agent(bic=rail.instructed_agent_bic) if rail.instructed_agent_bic else payment.creditor_agent
+    us = Agent(bic=institution_bic)
+    # we instruct now: whoever instructed us becomes the previous instructing agent (at most 3 kept)
+    previous = list(payment.previous_instructing_agents)
+    if payment.instructing_agent is not None and payment.instructing_agent.bic != institution_bic:
+        previous.append(payment.instructing_agent)
+    outbound = payment.model_copy(update={
+        "instructing_agent": None, "instructed_agent": None, "previous_instructing_agents": tuple(previous[-3:])})
     return pacs008.render(
-        [payment], msg_id=payment.payment_id, created_at=payment.settled_at or payment.routed_at,
+        [outbound], msg_id=payment.payment_id, created_at=payment.settled_at or payment.routed_at,
         settlement_method=rail.settlement_method, clearing_system=rail.clearing_system,
-        instructing_agent=Agent(bic=institution_bic), instructed_agent=instructed, version=rail.format,
+        instructing_agent=us, instructed_agent=instructed, version=rail.format,
     )
 
 
@@ -52,6 +66,7 @@ class DeliverStage:
         self.validate_output = settings.validate_output
         self.outbox = context.settings.resolved_paths.outbox_dir
         assert self.outbox is not None
+        remove_orphaned_temporaries(self.outbox)
 
     def queues(self) -> Sequence[str]:
         return [self.context.names.deliver_queue(rail) for rail in self.context.settings.rails]

@@ -19,6 +19,7 @@ from gateway.broker import (
     H_CHANNEL,
     H_DOCUMENT_ID,
     H_FILE_NAME,
+    H_RECEIVED_AT,
     H_REPLY_TO,
     H_SENDER,
     SENDER_PATTERN,
@@ -57,11 +58,23 @@ def ingress_identity(delivery: Delivery, now: datetime) -> tuple[Source, str] | 
         document_id = stable_id("document", channel, sender, key)
     source = Source(
         channel=channel,  # type: ignore[arg-type]  # checked against CHANNELS above
-        sender=sender, format="unknown", received_at=delivery.timestamp or now,
+        sender=sender, format="unknown",
         file_name=delivery.header(H_FILE_NAME), reply_to=delivery.header(H_REPLY_TO),
+        received_at=_received_at(delivery.header(H_RECEIVED_AT)) or now,
         submission_id=delivery.message_id,
     )
     return source, document_id
+
+
+def _received_at(value: str | None) -> datetime | None:
+    """When an adapter of ours received the document (publishers' own timestamps are not trusted)."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
 
 
 class IntakeStage:
@@ -153,19 +166,19 @@ class IntakeStage:
             rejected = [t for t in chunk if t.rejected]
             events = [store.Event(document_id, p.payment_id, store.VALIDATED, self.name, now) for p in accepted]
             reports = []
+            rows = []
             for t in rejected:
                 payment_id = t.payment.payment_id if t.payment else payment_id_for(document_id, t.index)
                 errors = [i for i in t.issues if i.severity is Severity.ERROR]
-                events.append(store.Event(document_id, payment_id, store.REJECTED, self.name, now,
-                                          errors[0].code if errors else None,
+                code = errors[0].code if errors else None
+                rows.append(store.RejectedTransaction(t.index, payment_id, t.payment, code))
+                events.append(store.Event(document_id, payment_id, store.REJECTED, self.name, now, code,
                                           {"issues": store.issues_json(errors[:20])}))
                 if t.payment is not None:
                     reports.append(payment_report(t.payment, TX_STATUS_REJECTED, self.name, now, errors))
             async with self.context.pool.acquire() as connection, connection.transaction():
                 await store.record_payments(connection, accepted, store.VALIDATED)
-                await store.record_rejected_transactions(connection, document_id, source, [
-                    (t.index, t.payment.payment_id if t.payment else payment_id_for(document_id, t.index), t.payment)
-                    for t in rejected])
+                await store.record_rejected_transactions(connection, document_id, source, rows)
                 await store.record_events(connection, events)
             accepted_count += len(accepted)
             rejected_count += len(rejected)

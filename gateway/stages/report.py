@@ -14,7 +14,7 @@ from pathlib import Path
 from gateway import store
 from gateway.broker import H_DOCUMENT_ID, H_PAYMENT_ID, Delivery
 from gateway.outcomes import Forward, Outcome, Park, Publish
-from gateway.stages.common import StageContext, decode, sync_folder, write_atomically
+from gateway.stages.common import StageContext, decode, remove_orphaned_temporaries, sync_folder, write_atomically
 from schemas.canonical import StatusReport
 from schemas.codes import TX_STATUS_REJECTED
 from schemas.issues import Severity
@@ -52,6 +52,7 @@ class ReportStage:
         self.version = settings.pacs002_version
         self.drop_root = context.settings.resolved_paths.filedrop_dir
         assert self.drop_root is not None
+        remove_orphaned_temporaries(self.drop_root)
 
     def queues(self) -> Sequence[str]:
         return [self.context.names.work_queue("report")]

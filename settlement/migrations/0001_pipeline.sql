@@ -56,7 +56,7 @@ CREATE TABLE payments (
     end_to_end_id  text,
     tx_id          text,
     uetr           text,
-    amount         numeric(28, 5),
+    amount         numeric,
     currency       char(3),
     status         text NOT NULL,
     reason_code    text,
