@@ -36,7 +36,8 @@ CREDITORS = (
     (Account(id="IT60X0542811101000000123456"), Agent(bic="BPMOIT22XXX")),
     (Account(id="ES9121000418450200051332"), Agent(bic="CAIXESBBXXX")),
 )
-SOURCE = Source(channel="cli", sender="generator", format="pacs.008.001.08", received_at=datetime(2026, 1, 1, tzinfo=UTC))
+SOURCE = Source(channel="cli", sender="generator", format="pacs.008.001.08",
+                received_at=datetime(2026, 1, 1, tzinfo=UTC))
 
 
 def uetr_for(seed: str, index: int) -> str:

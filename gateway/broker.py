@@ -79,7 +79,7 @@ async def connect(settings: BrokerSettings, name: str) -> AbstractRobustConnecti
     try:
         return await aio_pika.connect_robust(
             url, timeout=settings.connect_timeout, client_properties={"connection_name": name})
-    except (OSError, aiormq.exceptions.AMQPError, asyncio.TimeoutError) as exc:
+    except (TimeoutError, OSError, aiormq.exceptions.AMQPError) as exc:
         raise BrokerUnavailable(
             f"RabbitMQ is not reachable at {redacted(settings.url)} ({type(exc).__name__}: {exc}); "
             "start it with `rabbitmq-server -detached` or set GATEWAY_BROKER__URL") from None

@@ -115,7 +115,7 @@ class Gateway:
         grace = self.settings.broker.shutdown_grace
         await asyncio.gather(*(r.stop(grace) for r in self.runners), return_exceptions=True)
         if self._tasks:
-            done, still = await asyncio.wait(self._tasks, timeout=grace)
+            _, still = await asyncio.wait(self._tasks, timeout=grace)
             for task in still:
                 task.cancel()
         if self._publisher is not None:

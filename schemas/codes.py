@@ -30,7 +30,9 @@ STATUS_REASONS: dict[str, str] = {
     "AM10": "sum of instructed amounts does not equal the control sum",
     "AM12": "amount is invalid or missing",
     "AM18": "number of transactions does not match the count in the group header",
+    "CH17": "element is not allowed",
     "CH20": "number of decimals does not fit the currency",
+    "CH21": "mandatory element is missing",
     "CURR": "incorrect currency code",
     "DT01": "invalid date",
     "DU01": "message identification is not unique",
@@ -99,6 +101,25 @@ RULES: dict[str, RuleSpec] = {
     "iso.settlement_date": RuleSpec(
         "DT01", "no interbank settlement date at group or transaction level", "pacs.008 IntrBkSttlmDt",
         "neither GrpHdr/IntrBkSttlmDt nor CdtTrfTxInf/IntrBkSttlmDt"),
+    "iso.structure": RuleSpec(
+        "FF01", "a mandatory element is missing or its value cannot be read (the checks made when no XSD "
+        "is available, and values the XSD accepts but the gateway cannot represent)",
+        "pacs.008.001.08 message definition", "a CdtTrfTxInf without IntrBkSttlmAmt"),
+    "profile.message_type": RuleSpec(
+        "FF01", "the sender's profile does not accept this message type or version",
+        "gateway profile message_types", "a pacs.008.001.09 on a channel that takes only pacs.008.001.08"),
+    "profile.max_transactions": RuleSpec(
+        "CH17", "the message holds more transactions than the sender's profile allows",
+        "CBPR+ usage guideline (one transaction per message, DOMAIN §8.27)", "NbOfTxs=2 on a CBPR+ channel"),
+    "profile.currency": RuleSpec(
+        "CURR", "the currency is not one the sender's profile accepts", "gateway profile currencies "
+        "(e.g. EPC SCT rulebook AT-04: euro only)", "a USD payment on a SEPA channel"),
+    "profile.uetr_required": RuleSpec(
+        "CH21", "the profile requires a UETR and the transaction has none",
+        "CBPR+ usage guideline (PmtId/UETR)", "a pacs.008 without PmtId/UETR on a CBPR+ channel"),
+    "profile.tx_id_required": RuleSpec(
+        "CH21", "the profile requires a TxId and the transaction has none", "EPC SCT / CBPR+ (PmtId/TxId)",
+        "a pacs.008 without PmtId/TxId on a SEPA channel"),
     "money.currency": RuleSpec(
         "CURR", "the currency code is not an active ISO 4217 currency", "ISO 4217", "Ccy=\"XYZ\""),
     "money.precision": RuleSpec(

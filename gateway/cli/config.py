@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 
+from gateway.broker import redacted as redacted_amqp
 from gateway.cli.main import load_settings_from
 from gateway.db import redacted as redacted_db
-from gateway.broker import redacted as redacted_amqp
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -17,7 +17,7 @@ from gateway.broker import H_DOCUMENT_ID, H_PAYMENT_ID, H_SENDER, Delivery
 from gateway.config import Settings
 from gateway.outcomes import Park, Publish
 from gateway.topology import Names
-from schemas.canonical import Model, Payment, Source, StatusReport, report_id_for
+from schemas.canonical import Model, Payment, StatusReport, report_id_for
 from schemas.issues import Issue
 from schemas.profiles import DEFAULT_PROFILE, Profile, load_profiles
 from schemas.xsd import XsdCatalogue, default_cache_dir
@@ -45,7 +45,7 @@ class StageContext:
 def build_catalogue(settings: Settings) -> XsdCatalogue:
     dirs = [settings.resolve(d) for d in settings.schemas.dirs]
     cache = settings.resolve(settings.schemas.cache_dir) if settings.schemas.cache_dir else default_cache_dir()
-    return XsdCatalogue([*dirs, cache])
+    return XsdCatalogue(dirs, cache_dir=cache)
 
 
 def build_profiles(settings: Settings) -> dict[str, Profile]:

@@ -14,7 +14,13 @@ from pathlib import Path
 from gateway import store
 from gateway.broker import H_DOCUMENT_ID, H_PAYMENT_ID, Delivery
 from gateway.outcomes import Forward, Outcome, Park, Publish
-from gateway.stages.common import StageContext, decode, remove_orphaned_temporaries, sync_folder, write_atomically
+from gateway.stages.common import (
+    StageContext,
+    decode,
+    remove_orphaned_temporaries,
+    sync_folder,
+    write_atomically,
+)
 from schemas.canonical import StatusReport
 from schemas.codes import TX_STATUS_REJECTED
 from schemas.issues import Severity

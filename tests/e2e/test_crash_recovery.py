@@ -20,7 +20,6 @@ from bench.documents import document
 from gateway.cli.submit import submit
 from gateway.config import Settings
 from gateway.db import connect as db_connect
-
 from tests.conftest import ROOT, eventually
 
 pytestmark = [pytest.mark.rabbit, pytest.mark.pg, pytest.mark.slow]

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import aio_pika
-import asyncpg
 import pytest
 
 from gateway.broker import H_CHANNEL, H_DOCUMENT_ID, H_SENDER
@@ -30,10 +29,9 @@ from gateway.queries import DocumentView, document_view
 from gateway.stages.common import build_catalogue
 from gateway.topology import Names
 from schemas.canonical import stable_id
+from tests.conftest import AMQP_URL, SAMPLES, eventually, running_gateway
 from translators.iso20022 import pacs002
 from translators.iso20022.xml import validate_bytes
-
-from tests.conftest import AMQP_URL, SAMPLES, eventually, running_gateway
 
 pytestmark = [pytest.mark.rabbit, pytest.mark.pg]
 

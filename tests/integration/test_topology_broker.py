@@ -18,7 +18,6 @@ import pytest
 from gateway.cli.topology import apply_topology
 from gateway.config import load_settings
 from gateway.topology import build_topology, definitions
-
 from tests.conftest import AMQP_URL, delete_topology, skip_or_fail
 
 pytestmark = pytest.mark.rabbit

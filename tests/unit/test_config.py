@@ -35,7 +35,7 @@ def test_a_wrong_setting_names_the_setting_and_its_variable(monkeypatch: pytest.
 def test_an_unknown_setting_in_the_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "gateway.yaml"
     path.write_text("broker:\n  prefech: 10\n")
-    with pytest.raises(ConfigError, match="broker.prefech"):
+    with pytest.raises(ConfigError, match=r"broker\.prefech"):
         load_settings(path)
 
 

@@ -7,7 +7,6 @@ import json
 
 from gateway.config import load_settings
 from gateway.topology import STAGES, build_topology, definitions, tier_name
-
 from tests.conftest import ROOT
 
 

@@ -1,0 +1,280 @@
+"""End-to-end throughput: pacs.008 payments through every stage, against the broker ceiling.
+
+    python -m bench.e2e [--payments 20000] [--per-document 100] [--processes 1] [--json]
+
+In one run, on one broker: (1) the gateway (`gateway run` processes) takes N payments in
+documents of 100, published to the ingress exchange with confirms; throughput runs from
+the first publish to the last payment that is both settled and delivered, latency per
+payment from its document's publish to its delivery; (2) the ceiling: a bare chain of four
+pass-through aio-pika consumers republishing with confirms (bench/ceiling.py), N messages.
+It prints both and the ratio, and writes bench/results/e2e-<time>.json.
+
+Everything runs in a private environment (random queue prefix, a new database, a temporary
+data folder) that is removed afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import aio_pika
+import yaml
+
+from bench.ceiling import run_ceiling
+from bench.documents import document
+from gateway.broker import H_CHANNEL, H_DOCUMENT_ID, H_SENDER, Publisher, connect
+from gateway.cli.db import migrate_database
+from gateway.cli.topology import apply_topology
+from gateway.config import PROJECT_ROOT, Settings, load_settings
+from gateway.db import connect as db_connect
+from gateway.db import drop_database
+from gateway.outcomes import Publish
+from gateway.topology import Names, build_topology, delete
+from schemas.canonical import stable_id
+from settlement.seed import AccountSeed, clearing_accounts, seed
+
+RESULTS = PROJECT_ROOT / "bench" / "results"
+GATEWAY = Path(sys.executable).with_name("gateway")
+SENDER = "BENCHBANK"
+# the component split for --processes: one process runs everything, or the work is shared
+SPLITS = {
+    1: [["intake", "route", "settle", "deliver", "report"]],
+    2: [["intake", "route", "report"], ["settle", "deliver"]],
+    3: [["intake", "report"], ["route", "deliver"], ["settle"]],
+}
+
+
+def bench_settings(tmp: Path, shards: int) -> Settings:
+    tag = uuid.uuid4().hex[:8]
+    base = load_settings()
+    return load_settings(
+        environment="bench", log_level="WARNING",
+        broker={"prefix": f"bench-{tag}.", "settle_shards": shards},
+        database={"url": base.database.with_database(f"gw_bench_{tag}")},
+        paths={"data_dir": str(tmp / "var")}, filedrop={"enabled": False},
+    )
+
+
+async def prepare(settings: Settings) -> None:
+    await migrate_database(settings)
+    await apply_topology(settings)
+    rich = Decimal("1000000000000.00")
+    connection = await db_connect(settings.database)
+    try:
+        await seed(connection, [
+            AccountSeed("DE89370400440532013000", "EUR", opening_balance=rich),
+            AccountSeed("FR1420041010050500013M02606", "EUR", opening_balance=rich),
+            AccountSeed("GB29NWBK60161331926819", "GBP", opening_balance=rich),
+            AccountSeed("021000021:987654321012", "USD", opening_balance=rich),
+            *clearing_accounts([("target2", "EUR"), ("chaps", "GBP"), ("fedwire", "USD")]),
+        ])
+    finally:
+        await connection.close()
+
+
+async def cleanup(settings: Settings) -> None:
+    connection = await connect(settings.broker, "bench-cleanup")
+    try:
+        await delete(connection.channel, build_topology(settings))
+    finally:
+        await connection.close()
+    await drop_database(settings.database)
+
+
+def start_processes(settings: Settings, folder: Path, processes: int) -> list[subprocess.Popen[bytes]]:
+    config = folder / "gateway.yaml"
+    config.write_text(yaml.safe_dump(settings.model_dump(mode="json")))
+    started = []
+    for number, components in enumerate(SPLITS[processes]):
+        command = [str(GATEWAY), "--config", str(config), "run"]
+        for component in components:
+            command += ["--stage", component]
+        log = open(folder / f"gateway-{number}.log", "wb")  # noqa: SIM115
+        started.append(subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT))
+    return started
+
+
+async def wait_ready(settings: Settings, processes: list[subprocess.Popen[bytes]]) -> None:
+    """Ready when every work queue has a consumer (the processes declared theirs)."""
+    queues = [q.name for q in build_topology(settings).work_queues()]
+    connection = await aio_pika.connect(settings.broker.url)      # not robust: no cached declarations
+    try:
+        deadline = time.monotonic() + 60
+        idle = queues
+        while time.monotonic() < deadline:
+            if any(p.poll() is not None for p in processes):
+                raise RuntimeError("a gateway process exited during start-up (see its log)")
+            channel = await connection.channel()
+            idle = []
+            for name in queues:
+                declared = await channel.declare_queue(name, passive=True)
+                if not declared.declaration_result.consumer_count:
+                    idle.append(name)
+            await channel.close()
+            if not idle:
+                return
+            await asyncio.sleep(0.2)
+        raise RuntimeError(f"the gateway processes did not start consuming within 60 s: no consumer on {idle}")
+    finally:
+        await connection.close()
+
+
+async def publish_documents(settings: Settings, documents: list[tuple[str, bytes]]) -> dict[str, float]:
+    """Publish every document (windowed confirms); returns each document's publish time."""
+    names = Names(settings.broker.prefix)
+    connection = await connect(settings.broker, "bench-publisher")
+    published: dict[str, float] = {}
+    try:
+        publisher = await Publisher.open(connection, settings.broker)
+        for message_id, body in documents:
+            document_id = stable_id("document", "amqp", SENDER, message_id)
+            published[document_id] = time.time()
+            await publisher.publish(Publish(
+                exchange=names.ingress, routing_key=SENDER, body=body, message_id=message_id, type="raw-document",
+                content_type="application/xml",
+                headers={H_SENDER: SENDER, H_CHANNEL: "amqp", H_DOCUMENT_ID: document_id}))
+        await publisher.close()
+    finally:
+        await connection.close()
+    return published
+
+
+async def wait_done(settings: Settings, payments: int, timeout: float) -> None:
+    connection = await db_connect(settings.database)
+    try:
+        deadline = time.monotonic() + timeout
+        last, last_change = -1, time.monotonic()
+        while True:
+            delivered = await connection.fetchval("SELECT count(*) FROM deliveries")
+            settled = await connection.fetchval("SELECT count(*) FROM settlements WHERE outcome = 'booked'")
+            if delivered >= payments and settled >= payments:
+                return
+            if delivered != last:
+                last, last_change = delivered, time.monotonic()
+            if time.monotonic() > deadline or time.monotonic() - last_change > 60:
+                raise RuntimeError(f"stalled: {settled} settled, {delivered} delivered of {payments}")
+            await asyncio.sleep(0.2)
+    finally:
+        await connection.close()
+
+
+async def measure(settings: Settings, published: dict[str, float]) -> dict[str, Any]:
+    connection = await db_connect(settings.database)
+    try:
+        rows = await connection.fetch(
+            "SELECT p.document_id, extract(epoch FROM d.delivered_at) AS delivered, "
+            "extract(epoch FROM s.settled_at) AS settled FROM deliveries d JOIN payments p USING (payment_id) "
+            "JOIN settlements s USING (payment_id)")
+    finally:
+        await connection.close()
+    start = min(published.values())
+    done = [max(float(r["delivered"]), float(r["settled"])) for r in rows]
+    latencies = sorted(d - published[r["document_id"]] for r, d in zip(rows, done, strict=True))
+    elapsed = max(done) - start
+    return {
+        "payments": len(rows), "seconds": round(elapsed, 3), "payments_per_second": round(len(rows) / elapsed, 1),
+        "latency_p50_ms": round(statistics.median(latencies) * 1000, 1),
+        "latency_p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000, 1),
+    }
+
+
+async def run_gateway(payments: int, per_document: int, processes: int, shards: int) -> dict[str, Any]:
+    folder = Path(tempfile.mkdtemp(prefix="gw-bench-"))
+    settings = bench_settings(folder, shards)
+    documents = [(uuid.uuid4().hex, document(per_document, msg_id=f"BENCH{n:06d}{uuid.uuid4().hex[:8]}"))
+                 for n in range(payments // per_document)]
+    started: list[subprocess.Popen[bytes]] = []
+    try:
+        await prepare(settings)
+        started = start_processes(settings, folder, processes)
+        await wait_ready(settings, started)
+        published = await publish_documents(settings, documents)
+        await wait_done(settings, len(documents) * per_document, timeout=1800)
+        result = await measure(settings, published)
+        result.update({"processes": processes, "split": SPLITS[processes], "per_document": per_document,
+                       "settle_shards": shards})
+        return result
+    except BaseException:
+        for log in sorted(folder.glob("gateway-*.log")):
+            print(f"--- {log.name} (last lines)\n" + "\n".join(log.read_text(errors="replace").splitlines()[-20:]),
+                  file=sys.stderr)
+        raise
+    finally:
+        for process in started:
+            process.send_signal(signal.SIGTERM)
+        for process in started:
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        await cleanup(settings)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                              cwd=PROJECT_ROOT, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+async def main_async(args: argparse.Namespace) -> dict[str, Any]:
+    ours = await run_gateway(args.payments, args.per_document, args.processes, args.shards)
+    ceiling = await run_ceiling(load_settings().broker.url, n=args.payments, mode=args.ceiling_mode)
+    return {
+        "benchmark": "e2e-pacs008", "at": datetime.now(UTC).isoformat(timespec="seconds"), "commit": commit(),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "gateway": ours, "ceiling": ceiling,
+        "ratio": round(ours["payments_per_second"] / ceiling["msgs_per_s"], 3),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.e2e", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--payments", type=int, default=20_000)
+    parser.add_argument("--per-document", type=int, default=100)
+    parser.add_argument("--processes", type=int, default=2, choices=sorted(SPLITS))
+    parser.add_argument("--shards", type=int, default=4)
+    parser.add_argument("--ceiling-mode", default="inprocess", choices=("inprocess", "processes"))
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    try:
+        import uvloop
+        result = uvloop.run(main_async(args))
+    except ImportError:
+        result = asyncio.run(main_async(args))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"e2e-{datetime.now(UTC):%Y%m%dT%H%M%S}.json").write_text(json.dumps(result, indent=2) + "\n")
+    if args.json:
+        print(json.dumps(result))
+        return 0
+    ours, ceiling = result["gateway"], result["ceiling"]
+    print(f"end to end, pacs.008 ({ours['payments']} payments in documents of {ours['per_document']}, "
+          f"{ours['processes']} gateway process(es))")
+    print(f"  gateway   {ours['payments_per_second']:>9,.0f} payments/s   p50 {ours['latency_p50_ms']:>8,.0f} ms   "
+          f"p99 {ours['latency_p99_ms']:>8,.0f} ms")
+    print(f"  ceiling   {ceiling['msgs_per_s']:>9,.0f} msgs/s       p50 {ceiling['p50_ms']:>8,.0f} ms   "
+          f"p99 {ceiling['p99_ms']:>8,.0f} ms   (bare 4-hop aio-pika chain, {ceiling['mode']})")
+    print(f"  ratio     {result['ratio']:>9.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
