@@ -97,7 +97,8 @@ async def cleanup(settings: Settings) -> None:
     await drop_database(settings.database)
 
 
-def start_processes(settings: Settings, folder: Path, processes: int) -> list[subprocess.Popen[bytes]]:
+def start_processes(settings: Settings, folder: Path, processes: int,
+                    profile: Path | None = None) -> list[subprocess.Popen[bytes]]:
     config = folder / "gateway.yaml"
     config.write_text(yaml.safe_dump(settings.model_dump(mode="json")))
     started = []
@@ -105,6 +106,10 @@ def start_processes(settings: Settings, folder: Path, processes: int) -> list[su
         command = [str(GATEWAY), "--config", str(config), "run"]
         for component in components:
             command += ["--stage", component]
+        if profile is not None:       # py-spy's collapsed stacks, one file per process
+            profile.mkdir(parents=True, exist_ok=True)
+            command = [str(GATEWAY.with_name("py-spy")), "record", "--format", "raw", "--rate", "200", "--output",
+                       str(profile / f"gateway-{number}.txt"), "--", *command]
         log = open(folder / f"gateway-{number}.log", "wb")  # noqa: SIM115
         started.append(subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT))
     return started
@@ -194,7 +199,8 @@ async def measure(settings: Settings, published: dict[str, float]) -> dict[str, 
     }
 
 
-async def run_gateway(payments: int, per_document: int, processes: int, shards: int) -> dict[str, Any]:
+async def run_gateway(payments: int, per_document: int, processes: int, shards: int,
+                      profile: Path | None = None) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="gw-bench-"))
     settings = bench_settings(folder, shards)
     documents = [(uuid.uuid4().hex, document(per_document, msg_id=f"BENCH{n:06d}{uuid.uuid4().hex[:8]}"))
@@ -202,7 +208,7 @@ async def run_gateway(payments: int, per_document: int, processes: int, shards: 
     started: list[subprocess.Popen[bytes]] = []
     try:
         await prepare(settings)
-        started = start_processes(settings, folder, processes)
+        started = start_processes(settings, folder, processes, profile)
         await wait_ready(settings, started)
         published = await publish_documents(settings, documents)
         await wait_done(settings, len(documents) * per_document, timeout=1800)
@@ -216,8 +222,8 @@ async def run_gateway(payments: int, per_document: int, processes: int, shards: 
                   file=sys.stderr)
         raise
     finally:
-        for process in started:
-            process.send_signal(signal.SIGTERM)
+        for process in started:     # py-spy writes its profile on SIGINT
+            process.send_signal(signal.SIGINT if profile is not None else signal.SIGTERM)
         for process in started:
             try:
                 process.wait(timeout=60)
@@ -236,7 +242,7 @@ def commit() -> str:
 
 
 async def main_async(args: argparse.Namespace) -> dict[str, Any]:
-    ours = await run_gateway(args.payments, args.per_document, args.processes, args.shards)
+    ours = await run_gateway(args.payments, args.per_document, args.processes, args.shards, args.profile)
     ceiling = await run_ceiling(load_settings().broker.url, n=args.payments, mode=args.ceiling_mode)
     return {
         "benchmark": "e2e-pacs008", "at": datetime.now(UTC).isoformat(timespec="seconds"), "commit": commit(),
@@ -253,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--processes", type=int, default=2, choices=sorted(SPLITS))
     parser.add_argument("--shards", type=int, default=4)
     parser.add_argument("--ceiling-mode", default="inprocess", choices=("inprocess", "processes"))
+    parser.add_argument("--profile", type=Path, help="record each gateway process with py-spy into this folder")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     try:

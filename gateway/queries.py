@@ -81,11 +81,11 @@ async def document_view(connection: Any, document_id: str) -> DocumentView | Non
         "ORDER BY at, event_id", document_id)
     payments = await connection.fetch(
         "SELECT payment_id, document_id, idx, status, reason_code, rail, end_to_end_id, uetr, amount, currency "
-        "FROM payments WHERE document_id = $1 ORDER BY idx", document_id)
+        "FROM payment_status WHERE document_id = $1 ORDER BY idx", document_id)
     by_payment: dict[str, PaymentView] = {}
     for p in payments:
         by_payment[p["payment_id"]] = PaymentView(
-            p["payment_id"], p["document_id"], p["idx"], p["status"], p["reason_code"], p["rail"],
+            p["payment_id"], p["document_id"], p["idx"], p["status"] or store.RECEIVED, p["reason_code"], p["rail"],
             p["end_to_end_id"], p["uetr"], p["amount"], p["currency"].strip() if p["currency"] else None)
     for e in events:
         if e["payment_id"] is None:

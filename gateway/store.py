@@ -20,7 +20,7 @@ from schemas.issues import Issue
 # status names kept in payment_events, in the order a payment normally passes them
 RECEIVED, VALIDATED, ROUTED, SETTLED, DELIVERED, REPORTED, REJECTED = (
     "received", "validated", "routed", "settled", "delivered", "reported", "rejected")
-_RANK = {RECEIVED: 0, VALIDATED: 1, ROUTED: 2, SETTLED: 3, DELIVERED: 4, REPORTED: 5, REJECTED: 9}
+RANK = {RECEIVED: 0, VALIDATED: 1, ROUTED: 2, SETTLED: 3, DELIVERED: 4, REPORTED: 5, REJECTED: 9}  # gw_status_rank
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,6 @@ class Event:
     at: datetime
     reason_code: str | None = None
     detail: dict[str, Any] = field(default_factory=dict)
-    rail: str | None = None
 
 
 def issues_json(issues: Iterable[Issue]) -> list[dict[str, Any]]:
@@ -72,20 +71,22 @@ async def claim_document_key(connection: Any, sender: str, msg_id: str, document
     return existing
 
 
-async def record_payments(connection: Any, payments: Sequence[Payment], status: str) -> None:
+async def record_payments(connection: Any, payments: Sequence[Payment]) -> None:
+    """Keep each canonical payment (its JSON as sent on the wire, cast to jsonb by the server)."""
     if not payments:
         return
     await connection.execute(
         "INSERT INTO payments (payment_id, document_id, idx, sender, msg_id, instr_id, end_to_end_id, tx_id, uetr, "
-        "amount, currency, status, canonical) SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], "
-        "$5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::numeric[], $11::text[], $12::text[], "
-        "$13::jsonb[]) ON CONFLICT (payment_id) DO NOTHING",
+        "amount, currency, canonical) SELECT p, d, i, s, m, ins, e, t, u, a, c, j::jsonb FROM unnest($1::text[], "
+        "$2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], "
+        "$10::numeric[], $11::text[], $12::text[]) AS x(p, d, i, s, m, ins, e, t, u, a, c, j) "
+        "ON CONFLICT (payment_id) DO NOTHING",
         [p.payment_id for p in payments], [p.document_id for p in payments], [p.index for p in payments],
         [p.source.sender for p in payments], [p.msg_id for p in payments], [p.instr_id for p in payments],
         [p.end_to_end_id for p in payments], [p.tx_id for p in payments], [p.uetr for p in payments],
         [p.interbank_settlement_amount.value for p in payments],
-        [p.interbank_settlement_amount.currency for p in payments], [status] * len(payments),
-        [json.loads(p.model_dump_json()) for p in payments])
+        [p.interbank_settlement_amount.currency for p in payments],
+        [p.model_dump_json(exclude_defaults=True) for p in payments])
 
 
 @dataclass(frozen=True)
@@ -93,32 +94,33 @@ class RejectedTransaction:
     index: int
     payment_id: str
     payment: Payment | None       # None when the transaction could not even be read as a payment
-    reason_code: str | None
 
 
 async def record_rejected_transactions(connection: Any, document_id: str, source: Source,
                                        rejected: Sequence[RejectedTransaction]) -> None:
-    """Rejected transactions still get a row (with their reason), so `status` finds them."""
+    """Rejected transactions still get a row, so `status` finds them (their reason is in the history)."""
     if not rejected:
         return
     payments = [r.payment for r in rejected]
     await connection.execute(
         "INSERT INTO payments (payment_id, document_id, idx, sender, msg_id, end_to_end_id, tx_id, uetr, amount, "
-        "currency, status, reason_code, canonical) SELECT * FROM unnest($1::text[], $2::text[], $3::int[], "
-        "$4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::numeric[], $10::text[], $11::text[], "
-        "$12::text[], $13::jsonb[]) ON CONFLICT (payment_id) DO NOTHING",
+        "currency, canonical) SELECT p, d, i, s, m, e, t, u, a, c, j::jsonb FROM unnest($1::text[], $2::text[], "
+        "$3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::numeric[], $10::text[], "
+        "$11::text[]) AS x(p, d, i, s, m, e, t, u, a, c, j) ON CONFLICT (payment_id) DO NOTHING",
         [r.payment_id for r in rejected], [document_id] * len(rejected), [r.index for r in rejected],
         [source.sender] * len(rejected), [p.msg_id if p else None for p in payments],
         [p.end_to_end_id if p else None for p in payments], [p.tx_id if p else None for p in payments],
         [p.uetr if p else None for p in payments],
         [p.interbank_settlement_amount.value if p else None for p in payments],
         [p.interbank_settlement_amount.currency if p else None for p in payments],
-        [REJECTED] * len(rejected), [r.reason_code for r in rejected],
-        [json.loads(p.model_dump_json()) if p else None for p in payments])
+        [p.model_dump_json(exclude_defaults=True) if p else None for p in payments])
 
 
 async def record_events(connection: Any, events: Sequence[Event]) -> None:
-    """Append history (once per status) and move each payment's status forward, never back."""
+    """Append history, once per status and payment (a redelivery records nothing twice).
+
+    A payment's status is never updated in place: the `payment_status` view derives it.
+    """
     if not events:
         return
     await connection.execute(
@@ -128,22 +130,6 @@ async def record_events(connection: Any, events: Sequence[Event]) -> None:
         [e.document_id for e in events], [e.payment_id for e in events], [e.status for e in events],
         [e.stage for e in events], [e.reason_code for e in events], [e.detail for e in events],
         [e.at for e in events])
-    latest: dict[str, Event] = {}
-    for event in events:
-        if event.payment_id is None:
-            continue
-        current = latest.get(event.payment_id)
-        if current is None or _RANK.get(event.status, -1) > _RANK.get(current.status, -1):
-            latest[event.payment_id] = event
-    if not latest:
-        return
-    ids = sorted(latest)
-    await connection.execute(
-        "UPDATE payments p SET status = e.status, reason_code = coalesce(e.reason_code, p.reason_code), "
-        "rail = coalesce(e.rail, p.rail), updated_at = now() "
-        "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS e(payment_id, status, reason_code, rail) "
-        "WHERE p.payment_id = e.payment_id AND gw_status_rank(e.status) > gw_status_rank(p.status)",
-        ids, [latest[i].status for i in ids], [latest[i].reason_code for i in ids], [latest[i].rail for i in ids])
 
 
 async def record_deliveries(connection: Any, rows: Sequence[tuple[str, str, str, bytes]]) -> None:

@@ -83,7 +83,7 @@ class DeliverStage:
                                                            for p, name, digest in written])
                 await store.record_events(connection, [
                     store.Event(p.document_id, p.payment_id, store.DELIVERED, self.name, now,
-                                detail={"rail": p.rail, "file": name}, rail=p.rail) for p, name, _ in written])
+                                detail={"rail": p.rail, "file": name}) for p, name, _ in written])
         return outcomes
 
     def _write_files(self, batch: Sequence[Delivery]) -> tuple[list[Outcome], list[tuple[Payment, str, bytes]]]:

@@ -171,13 +171,13 @@ class IntakeStage:
                 payment_id = t.payment.payment_id if t.payment else payment_id_for(document_id, t.index)
                 errors = [i for i in t.issues if i.severity is Severity.ERROR]
                 code = errors[0].code if errors else None
-                rows.append(store.RejectedTransaction(t.index, payment_id, t.payment, code))
+                rows.append(store.RejectedTransaction(t.index, payment_id, t.payment))
                 events.append(store.Event(document_id, payment_id, store.REJECTED, self.name, now, code,
                                           {"issues": store.issues_json(errors[:20])}))
                 if t.payment is not None:
                     reports.append(payment_report(t.payment, TX_STATUS_REJECTED, self.name, now, errors))
             async with self.context.pool.acquire() as connection, connection.transaction():
-                await store.record_payments(connection, accepted, store.VALIDATED)
+                await store.record_payments(connection, accepted)
                 await store.record_rejected_transactions(connection, document_id, source, rows)
                 await store.record_events(connection, events)
             accepted_count += len(accepted)

@@ -54,8 +54,9 @@ class SettleStage:
                     if verdict.replayed:
                         continue
                     events.append(store.Event(payment.document_id, payment.payment_id, store.ROUTED, "route",
-                                              payment.routed_at or now, detail={"rule": payment.route_rule},
-                                              rail=payment.rail))
+                                              payment.routed_at or now,
+                                              detail={"rule": payment.route_rule, "rail": payment.rail,
+                                                      "shard": payment.shard}))
                     events.append(store.Event(
                         payment.document_id, payment.payment_id,
                         store.SETTLED if verdict.booked else store.REJECTED, self.name, now,

@@ -58,12 +58,8 @@ CREATE TABLE payments (
     uetr           text,
     amount         numeric,
     currency       char(3),
-    status         text NOT NULL,
-    reason_code    text,
-    rail           text,
-    canonical      jsonb,
+    canonical      jsonb,           -- the canonical payment as intake produced it (NULL if unreadable)
     created_at     timestamptz NOT NULL DEFAULT now(),
-    updated_at     timestamptz NOT NULL DEFAULT now(),
     UNIQUE (document_id, idx)
 );
 CREATE INDEX payments_uetr ON payments (uetr) WHERE uetr IS NOT NULL;
@@ -83,6 +79,19 @@ CREATE TABLE payment_events (
 -- one event per status per payment: a redelivered message records nothing twice
 CREATE UNIQUE INDEX payment_events_once ON payment_events (document_id, coalesce(payment_id, ''), status);
 CREATE INDEX payment_events_payment ON payment_events (payment_id);
+
+-- A payment's current status is derived from its history (rows are never updated in place).
+CREATE VIEW payment_status AS
+SELECT p.payment_id, p.document_id, p.idx, p.sender, p.msg_id, p.end_to_end_id, p.uetr, p.amount, p.currency,
+       latest.status,
+       (SELECT e.reason_code FROM payment_events e
+         WHERE e.payment_id = p.payment_id AND e.status = 'rejected' LIMIT 1) AS reason_code,
+       (SELECT e.detail ->> 'rail' FROM payment_events e
+         WHERE e.payment_id = p.payment_id AND e.status = 'routed' LIMIT 1) AS rail
+  FROM payments p
+  LEFT JOIN LATERAL (
+        SELECT e.status FROM payment_events e WHERE e.payment_id = p.payment_id
+         ORDER BY gw_status_rank(e.status) DESC LIMIT 1) latest ON true;
 
 -- The ledger ---------------------------------------------------------------------------------
 CREATE TABLE ledger_accounts (

@@ -268,7 +268,9 @@ def schema_issue(entry: Any, document: XmlElement, message: XmlElement, record: 
         detail = pattern.sub(replacement, detail)
     subject = subject.removeprefix("Element ").replace("'", "")
     line = f" (line {entry.line})" if entry.line else ""
-    return _issue("iso.xsd", path, f"{subject}: {detail}{line}")
+    # the path already names the element; repeat it in the sentence only when it says more
+    named = path.rsplit("/", 1)[-1].split("[", 1)[0] == subject.split("/", 1)[0]
+    return _issue("iso.xsd", path, f"{detail}{line}" if named and detail else f"{subject}: {detail}{line}")
 
 
 # --- streaming passes ---------------------------------------------------------------------
