@@ -7,7 +7,6 @@ Functions take an asyncpg connection (inside the caller's transaction when it ma
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
