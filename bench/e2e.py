@@ -106,12 +106,15 @@ def start_processes(settings: Settings, folder: Path, processes: int,
         command = [str(GATEWAY), "--config", str(config), "run"]
         for component in components:
             command += ["--stage", component]
-        if profile is not None:       # py-spy's collapsed stacks, one file per process
-            profile.mkdir(parents=True, exist_ok=True)
-            command = [str(GATEWAY.with_name("py-spy")), "record", "--format", "raw", "--rate", "200", "--output",
-                       str(profile / f"gateway-{number}.txt"), "--", *command]
         log = open(folder / f"gateway-{number}.log", "wb")  # noqa: SIM115
-        started.append(subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT))
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT)
+        started.append(process)
+        if profile is not None:       # py-spy's collapsed stacks, one file per process; written on SIGINT
+            profile.mkdir(parents=True, exist_ok=True)
+            started.append(subprocess.Popen(
+                [str(GATEWAY.with_name("py-spy")), "record", "--format", "raw", "--rate", "200", "--output",
+                 str(profile / f"gateway-{number}.txt"), "--pid", str(process.pid)],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
     return started
 
 
@@ -123,7 +126,7 @@ async def wait_ready(settings: Settings, processes: list[subprocess.Popen[bytes]
         deadline = time.monotonic() + 60
         idle = queues
         while time.monotonic() < deadline:
-            if any(p.poll() is not None for p in processes):
+            if any(p.poll() is not None for p in processes if not str(p.args[0]).endswith("py-spy")):
                 raise RuntimeError("a gateway process exited during start-up (see its log)")
             channel = await connection.channel()
             idle = []
@@ -222,8 +225,9 @@ async def run_gateway(payments: int, per_document: int, processes: int, shards: 
                   file=sys.stderr)
         raise
     finally:
-        for process in started:     # py-spy writes its profile on SIGINT
-            process.send_signal(signal.SIGINT if profile is not None else signal.SIGTERM)
+        for process in reversed(started):     # py-spy (SIGINT: write the profile) before its gateway
+            profiler = process.args[0].endswith("py-spy") if isinstance(process.args, list) else False
+            process.send_signal(signal.SIGINT if profiler else signal.SIGTERM)
         for process in started:
             try:
                 process.wait(timeout=60)
