@@ -12,7 +12,6 @@ import pytest
 import yaml
 
 from gateway.config import Settings
-
 from tests.conftest import ROOT, SAMPLES, running_gateway
 
 GATEWAY = Path(sys.executable).with_name("gateway")
