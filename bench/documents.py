@@ -24,7 +24,7 @@ from schemas.canonical import (
 from translators.iso20022 import pacs008
 
 # (debtor account, agent, currency) — funded in the demo ledger
-DEBTORS = (
+DEBTORS: tuple[tuple[Account, Agent, str], ...] = (
     (Account(id="DE89370400440532013000"), Agent(bic="COBADEFFXXX"), "EUR"),
     (Account(id="FR1420041010050500013M02606"), Agent(bic="BNPAFRPPXXX"), "EUR"),
     (Account(id="GB29NWBK60161331926819"), Agent(bic="NWBKGB2LXXX"), "GBP"),
@@ -40,16 +40,48 @@ SOURCE = Source(channel="cli", sender="generator", format="pacs.008.001.08",
                 received_at=datetime(2026, 1, 1, tzinfo=UTC))
 
 
+Debtor = tuple[Account, Agent, str]
+
+
+def iban(country: str, bban: str) -> str:
+    """An IBAN with correct ISO 13616 check digits for this BBAN."""
+    digits = "".join(str(int(c, 36)) for c in f"{bban}{country}00")
+    return f"{country}{98 - int(digits) % 97:02d}{bban}"
+
+
+def many_debtors(count: int) -> list[Debtor]:
+    """`count` distinct debtor accounts (EUR, GBP, USD), so payments spread over the settlement
+    shards as real traffic does; seed them with `ledger_key`."""
+    debtors: list[Debtor] = []
+    for n in range(count):
+        kind = n % 4
+        if kind in (0, 1):
+            debtors.append((Account(id=iban("DE", f"37040044{n:010d}")), Agent(bic="COBADEFFXXX"), "EUR"))
+        elif kind == 2:
+            debtors.append((Account(id=iban("GB", f"NWBK601613{n:08d}")), Agent(bic="NWBKGB2LXXX"), "GBP"))
+        else:
+            debtors.append((Account(id=f"{n:012d}", scheme="BBAN"),
+                            Agent(clearing_system="USABA", member_id="021000021", name="JPMorgan Chase Bank"), "USD"))
+    return debtors
+
+
+def ledger_key(debtor: Debtor) -> str:
+    account, agent, _ = debtor
+    return account.id if account.is_iban else f"{agent.member_id}:{account.id}"
+
+
 def uetr_for(seed: str, index: int) -> str:
     """A deterministic lowercase UUIDv4, as UETRs must be."""
     return str(uuid.UUID(int=uuid.uuid5(uuid.NAMESPACE_URL, f"{seed}/{index}").int, version=4))
 
 
-def payments(count: int, *, seed: str = "", currencies: tuple[str, ...] | None = None) -> Iterator[Payment]:
-    """`count` payments cycling through the funded debtors (only `currencies`, when given)."""
-    debtors = [d for d in DEBTORS if currencies is None or d[2] in currencies]
+def payments(count: int, *, seed: str = "", currencies: tuple[str, ...] | None = None,
+             debtors: list[Debtor] | None = None, offset: int = 0) -> Iterator[Payment]:
+    """`count` payments cycling through the debtors (default: the demo ledger's funded accounts),
+    only in `currencies` when given; `offset` continues the cycle from an earlier document."""
+    debtors = [d for d in (debtors or list(DEBTORS)) if currencies is None or d[2] in currencies]
     for index in range(count):
-        account, agent, currency = debtors[index % len(debtors)]
+        account, agent, currency = debtors[(offset + index) % len(debtors)]
         creditor_account, creditor_agent = CREDITORS[index % len(CREDITORS)]
         cents = 100 + (index * 7919) % 99_900
         reference = f"{seed}E2E{index:07d}"[-35:]
@@ -73,10 +105,12 @@ def payments(count: int, *, seed: str = "", currencies: tuple[str, ...] | None =
 
 
 def document(transactions: int, *, msg_id: str | None = None, seed: str = "",
-             currencies: tuple[str, ...] | None = None) -> bytes:
+             currencies: tuple[str, ...] | None = None, debtors: list[Debtor] | None = None,
+             offset: int = 0) -> bytes:
     """One pacs.008.001.08 with `transactions` transactions, as a bank would send it to us."""
     msg_id = msg_id or f"GEN{uuid.uuid4().hex[:28]}"
     return pacs008.render(
-        list(payments(transactions, seed=seed or msg_id, currencies=currencies)), msg_id=msg_id,
+        list(payments(transactions, seed=seed or msg_id, currencies=currencies, debtors=debtors, offset=offset)),
+        msg_id=msg_id,
         created_at=datetime.now(UTC), settlement_method="CLRG", clearing_system=None,
         instructing_agent=Agent(bic="INGBNL2AXXX"), instructed_agent=Agent(bic="QNXGDEFFXXX"))

@@ -159,8 +159,8 @@ class Publisher:
             delivery_mode=aio_pika.DeliveryMode.PERSISTENT, message_id=item.message_id, type=item.type,
             correlation_id=item.correlation_id, timestamp=item.timestamp or datetime.now(UTC), app_id=APP_ID,
         )
-        await exchange.publish(message, routing_key=item.routing_key, mandatory=True,
-                               timeout=self._settings.publish_timeout)
+        # no per-message timer (it costs more than the publish): publish_all bounds the whole batch
+        await exchange.publish(message, routing_key=item.routing_key, mandatory=True, timeout=None)
 
     async def publish_raw(self, exchange_name: str, routing_key: str, message: aio_pika.Message) -> None:
         exchange = await self._exchange(exchange_name)
@@ -200,7 +200,10 @@ class Publisher:
                     await submit(item)
                     count += 1
             if pending:
-                await asyncio.gather(*pending, return_exceptions=True)
+                _, late = await asyncio.wait(set(pending), timeout=self._settings.publish_timeout)
+                if late:
+                    raise TimeoutError(f"{len(late)} publishes not confirmed within "
+                                       f"{self._settings.publish_timeout:.0f} s")
         finally:
             for task in list(pending):
                 task.cancel()
@@ -284,7 +287,13 @@ class StageRunner:
 
     # -- outcome handling: the only place that acks ------------------------------------------
 
-    async def apply(self, deliveries: Sequence[Delivery], outcomes: Sequence[Outcome]) -> None:
+    async def apply(self, deliveries: Sequence[Delivery], outcomes: Sequence[Outcome],
+                    ack_multiple: bool = False) -> None:
+        """Publish what the outcomes produce, park or retry what they say, then ack.
+
+        `ack_multiple`: the caller guarantees no older unacked delivery on this channel is still
+        in progress (one batch at a time), so one `multiple` ack settles the whole batch.
+        """
         if len(deliveries) != len(outcomes):
             raise RuntimeError(f"stage {self.stage.name} returned {len(outcomes)} outcomes "
                                f"for {len(deliveries)} deliveries")
@@ -302,6 +311,9 @@ class StageRunner:
                 await self.park(delivery, outcome.reason, outcome.issues)
             elif isinstance(outcome, Retry):
                 await self.retry(delivery, outcome.reason)
+        if ack_multiple and deliveries:
+            await _ack(deliveries[-1], multiple=True)
+            return
         for delivery in deliveries:
             await _ack(delivery)
 
@@ -369,11 +381,11 @@ class StageRunner:
                   payment_id=delivery.header(H_PAYMENT_ID))
 
 
-async def _ack(delivery: Delivery) -> None:
+async def _ack(delivery: Delivery, multiple: bool = False) -> None:
     if delivery.incoming is None:
         return
     try:
-        await delivery.incoming.ack()
+        await delivery.incoming.ack(multiple=multiple)
     except (aio_pika.exceptions.ChannelInvalidStateError, aiormq.exceptions.AMQPError, RuntimeError) as exc:
         # the channel went away: the broker redelivers, and the stage's idempotency absorbs it
         log_event("stage.ack_lost", level=logging.INFO, queue=delivery.queue, error=type(exc).__name__)
@@ -406,7 +418,8 @@ class _QueueConsumer:
         self._tag: str | None = None
         self._loop_task: asyncio.Task[None] | None = None
         self._batches: set[asyncio.Task[None]] = set()
-        self._slots = asyncio.Semaphore(1 if runner.stage.ordered else max(1, runner.stage.concurrency))
+        self._one_at_a_time = runner.stage.ordered or runner.stage.concurrency <= 1
+        self._slots = asyncio.Semaphore(1 if self._one_at_a_time else runner.stage.concurrency)
         self._stopping = False
 
     async def start(self) -> None:
@@ -479,7 +492,7 @@ class _QueueConsumer:
             poison_issue = Issue(code="FF01", rule="stage.poison", path="",
                                  message=f"delivered {threshold} or more times without completing")
             await self._apply_with_backoff(poisoned, [Park("poison: redelivered too often", (poison_issue,))
-                                                      for _ in poisoned])
+                                                      for _ in poisoned], ack_multiple=False)
         if not healthy:
             return
         backoff = 0.5
@@ -500,9 +513,10 @@ class _QueueConsumer:
                     return                       # unacked: redelivered to whoever consumes next
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 30.0)
-        await self._apply_with_backoff(healthy, outcomes)
+        await self._apply_with_backoff(healthy, outcomes, ack_multiple=self._one_at_a_time)
 
-    async def _apply_with_backoff(self, deliveries: Sequence[Delivery], outcomes: Sequence[Outcome]) -> None:
+    async def _apply_with_backoff(self, deliveries: Sequence[Delivery], outcomes: Sequence[Outcome],
+                                  ack_multiple: bool) -> None:
         """Publishing outcomes can meet a broker hiccup: retry; never ack what was not confirmed.
 
         A streamed outcome (intake's payments) cannot be replayed from here once partly
@@ -513,7 +527,7 @@ class _QueueConsumer:
         delay = 0.5
         for attempt in range(8 if replayable else 1):
             try:
-                await self._runner.apply(deliveries, outcomes)
+                await self._runner.apply(deliveries, outcomes, ack_multiple=ack_multiple)
                 return
             except asyncio.CancelledError:
                 raise

@@ -51,7 +51,7 @@ class BrokerSettings(Section):
     url: str = "amqp://guest:guest@127.0.0.1:5672/"
     prefix: str = Field("", pattern=r"^([A-Za-z0-9][A-Za-z0-9_-]*\.)*$",
                         description="name prefix isolating an environment, e.g. 'ci.' or 'dev-alice.'")
-    prefetch: int = Field(256, ge=1, le=65535)
+    prefetch: int = Field(1000, ge=1, le=65535)       # upper bound for every consumer's prefetch
     heartbeat: int = Field(15, ge=0, le=600)
     connect_timeout: float = Field(10.0, gt=0)
     publish_window: int = Field(1000, ge=1, le=100_000)
@@ -174,31 +174,54 @@ class RoutingSettings(Section):
     rules: tuple[RoutingRule, ...] = Field(default_factory=_default_rules)
 
 
-class IntakeSettings(Section):
+class Batching(Section):
+    """How a stage takes its messages: up to `batch_size` at once (waiting at most
+    `batch_wait_ms` for a batch to fill), `concurrency` batches in flight per queue.
+    With one batch in flight, a whole batch is settled with a single `multiple` ack."""
+
+    batch_size: int = Field(100, ge=1, le=5000)
+    batch_wait_ms: int = Field(20, ge=0)
+    concurrency: int = Field(1, ge=1, le=64)
+    prefetch: int | None = Field(None, ge=1, le=65535)   # default: 2 x batch_size x concurrency
+
+
+class IntakeSettings(Batching):
+    batch_size: int = Field(1, ge=1, le=16)
+    batch_wait_ms: int = Field(0, ge=0)
+    concurrency: int = Field(2, ge=1, le=64)
     max_document_bytes: int = Field(128 * 1024 * 1024, ge=1024)   # RabbitMQ's default max message size
     chunk_size: int = Field(500, ge=1)       # payments recorded and published per database transaction
 
 
-class SettleSettings(Section):
+class RouteSettings(Batching):
     batch_size: int = Field(100, ge=1, le=5000)
-    batch_wait_ms: int = Field(20, ge=0)
 
 
-class DeliverSettings(Section):
-    batch_size: int = Field(100, ge=1)
-    batch_wait_ms: int = Field(20, ge=0)
-    fsync: bool = True
+class SettleSettings(Batching):
+    """Shards are consumed one batch at a time (ordered per debtor account): no concurrency."""
+
+    concurrency: int = Field(1, ge=1, le=1)
+
+
+SyncMethod = Literal["syncfs", "fsync", "none"]
+SYNC_HELP = ("how written files are made durable before the ack: 'syncfs' one flush of the file system per "
+             "batch (Linux), 'fsync' every file, 'none' never (tests and benchmarks of other things only)")
+
+
+class DeliverSettings(Batching):
+    concurrency: int = Field(4, ge=1, le=64)      # batches write and flush in parallel
+    sync: SyncMethod = Field("syncfs", description=SYNC_HELP)
     validate_output: bool = True
 
 
-class ReportSettings(Section):
-    batch_size: int = Field(100, ge=1)
-    batch_wait_ms: int = Field(20, ge=0)
+class ReportSettings(Batching):
     pacs002_version: Literal["pacs.002.001.11"] = "pacs.002.001.11"
+    sync: SyncMethod = Field("syncfs", description=SYNC_HELP)
 
 
 class StageSettings(Section):
     intake: IntakeSettings = IntakeSettings()
+    route: RouteSettings = RouteSettings()
     settle: SettleSettings = SettleSettings()
     deliver: DeliverSettings = DeliverSettings()
     report: ReportSettings = ReportSettings()

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
 from gateway.broker import H_DOCUMENT_ID, H_PAYMENT_ID, H_SENDER, Delivery
-from gateway.config import Settings
+from gateway.config import Batching, Settings
 from gateway.outcomes import Park, Publish
 from gateway.topology import Names
 from schemas.canonical import Model, Payment, StatusReport, report_id_for
@@ -40,6 +37,26 @@ class StageContext:
     catalogue: XsdCatalogue
     profiles: dict[str, Profile] = field(default_factory=lambda: {DEFAULT_PROFILE.id: DEFAULT_PROFILE})
     clock: Callable[[], datetime] = utc_now
+
+
+class BatchingStage:
+    """Takes its batching from `stages.<name>` in the configuration (a `Batching` section)."""
+
+    name: str
+    ordered: bool = False
+
+    def __init__(self, context: StageContext) -> None:
+        self.context = context
+        batching: Batching = getattr(context.settings.stages, self.name)
+        self.batch_size = batching.batch_size
+        self.batch_wait = batching.batch_wait_ms / 1000
+        self.concurrency = 1 if self.ordered else batching.concurrency
+        wanted = batching.prefetch or max(2, self.batch_size * self.concurrency * 2)
+        self._prefetch = min(wanted, context.settings.broker.prefetch)
+
+    def prefetch(self) -> int:
+        """Enough for the batches in flight and the next ones (BROKER.md (d)), within the broker cap."""
+        return self._prefetch
 
 
 def build_catalogue(settings: Settings) -> XsdCatalogue:
@@ -71,8 +88,7 @@ def payment_message(exchange: str, routing_key: str, payment: Payment, hop: str)
     return Publish(
         exchange=exchange, routing_key=routing_key, body=payment.model_dump_json(exclude_defaults=True).encode(),
         message_id=f"{payment.payment_id}.{hop}", type=payment.type, correlation_id=payment.payment_id,
-        headers={H_DOCUMENT_ID: payment.document_id, H_PAYMENT_ID: payment.payment_id,
-                 H_SENDER: payment.source.sender},
+        headers={H_DOCUMENT_ID: payment.document_id, H_PAYMENT_ID: payment.payment_id},
     )
 
 
@@ -101,55 +117,6 @@ def payment_report(payment: Payment, status: str, stage: str, at: datetime,
         effective_settlement_date=(payment.settled_at.date() if payment.settled_at else None),
         instructing_agent=payment.instructed_agent, instructed_agent=payment.instructing_agent,
     )
-
-
-def write_atomically(folder: Path, name: str, data: bytes, *, fsync: bool = True) -> Path:
-    """Write under a temporary name, fsync, rename: readers see the whole file or none of it.
-    The caller fsyncs the folder once per batch (`sync_folder`)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    final = folder / name
-    temporary = folder / f".{name}.{os.getpid()}.tmp"
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-        if fsync:
-            handle.flush()
-            os.fsync(handle.fileno())
-    os.replace(temporary, final)
-    return final
-
-
-def remove_orphaned_temporaries(root: Path) -> int:
-    """Delete `.<name>.<pid>.tmp` files left by a process that died mid-write (never renamed,
-    so nobody ever saw them). Files of live processes are left alone."""
-    removed = 0
-    if not root.is_dir():
-        return 0
-    for path in root.rglob(".*.tmp"):
-        pid_text = path.name.rsplit(".", 2)[-2]
-        if not pid_text.isdigit() or _alive(int(pid_text)):
-            continue
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
-            removed += 1
-    return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def sync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def sha256(data: bytes) -> bytes:

@@ -9,20 +9,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from pathlib import Path
 
 from gateway import store
+from gateway.adapters.outbox import OutboundFile, remove_orphaned_temporaries, write_batch
 from gateway.broker import Delivery
 from gateway.config import RailSettings
 from gateway.outcomes import Forward, Outcome, Park
-from gateway.stages.common import (
-    StageContext,
-    decode,
-    remove_orphaned_temporaries,
-    sha256,
-    sync_folder,
-    write_atomically,
-)
+from gateway.stages.common import BatchingStage, StageContext, decode, sha256
 from schemas.canonical import Agent, Payment
 from schemas.issues import Issue
 from translators.iso20022 import pacs008
@@ -52,17 +45,13 @@ def render_for_rail(payment: Payment, rail: RailSettings, institution_bic: str) 
     )
 
 
-class DeliverStage:
+class DeliverStage(BatchingStage):
     name = "deliver"
-    ordered = False
 
-    def __init__(self, context: StageContext, concurrency: int = 2) -> None:
-        self.context = context
-        self.concurrency = concurrency
+    def __init__(self, context: StageContext) -> None:
+        super().__init__(context)
         settings = context.settings.stages.deliver
-        self.batch_size = settings.batch_size
-        self.batch_wait = settings.batch_wait_ms / 1000
-        self.fsync = settings.fsync
+        self.sync = settings.sync
         self.validate_output = settings.validate_output
         self.outbox = context.settings.resolved_paths.outbox_dir
         assert self.outbox is not None
@@ -70,9 +59,6 @@ class DeliverStage:
 
     def queues(self) -> Sequence[str]:
         return [self.context.names.deliver_queue(rail) for rail in self.context.settings.rails]
-
-    def prefetch(self) -> int:
-        return self.batch_size * 2
 
     async def handle(self, batch: Sequence[Delivery]) -> Sequence[Outcome]:
         outcomes, written = await asyncio.to_thread(self._write_files, batch)
@@ -89,7 +75,7 @@ class DeliverStage:
     def _write_files(self, batch: Sequence[Delivery]) -> tuple[list[Outcome], list[tuple[Payment, str, bytes]]]:
         outcomes: list[Outcome] = []
         written: list[tuple[Payment, str, bytes]] = []
-        folders: set[Path] = set()
+        files: list[OutboundFile] = []
         settings = self.context.settings
         for delivery in batch:
             payment = decode(delivery, Payment)
@@ -109,13 +95,9 @@ class DeliverStage:
                 if issues:
                     outcomes.append(Park("rendered message is not valid against its XSD", tuple(issues[:20])))
                     continue
-            folder = self.outbox / (payment.rail or "unknown")
             name = outbound_file_name(payment)
-            write_atomically(folder, name, data, fsync=self.fsync)
-            folders.add(folder)
+            files.append(OutboundFile(self.outbox / (payment.rail or "unknown"), name, data))
             written.append((payment, name, sha256(data)))
             outcomes.append(Forward(()))
-        if self.fsync:
-            for folder in folders:
-                sync_folder(folder)
+        write_batch(files, self.sync)      # raises (e.g. ENOSPC): nothing acked, the batch is retried
         return outcomes, written

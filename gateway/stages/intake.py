@@ -27,7 +27,7 @@ from gateway.broker import (
 )
 from gateway.observability import log_event
 from gateway.outcomes import Forward, Outcome, Park, Publish, Reject
-from gateway.stages.common import StageContext, payment_message, payment_report, status_message
+from gateway.stages.common import BatchingStage, StageContext, payment_message, payment_report, status_message
 from schemas.canonical import Source, StatusReport, payment_id_for, report_id_for, stable_id
 from schemas.codes import TX_STATUS_REJECTED
 from schemas.issues import Issue, Severity
@@ -77,22 +77,15 @@ def _received_at(value: str | None) -> datetime | None:
     return moment if moment.tzinfo is not None else None
 
 
-class IntakeStage:
+class IntakeStage(BatchingStage):
     name = "intake"
-    ordered = False
-    batch_size = 1
-    batch_wait = 0.0
 
-    def __init__(self, context: StageContext, concurrency: int = 2) -> None:
-        self.context = context
-        self.concurrency = concurrency
+    def __init__(self, context: StageContext) -> None:
+        super().__init__(context)
         self.settings = context.settings.stages.intake
 
     def queues(self) -> Sequence[str]:
         return [self.context.names.work_queue("intake")]
-
-    def prefetch(self) -> int:
-        return self.concurrency * 2
 
     async def handle(self, batch: Sequence[Delivery]) -> Sequence[Outcome]:
         return [await self._document(delivery) for delivery in batch]

@@ -12,15 +12,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gateway import store
+from gateway.adapters.outbox import OutboundFile, remove_orphaned_temporaries, write_batch
 from gateway.broker import H_DOCUMENT_ID, H_PAYMENT_ID, Delivery
 from gateway.outcomes import Forward, Outcome, Park, Publish
-from gateway.stages.common import (
-    StageContext,
-    decode,
-    remove_orphaned_temporaries,
-    sync_folder,
-    write_atomically,
-)
+from gateway.stages.common import BatchingStage, StageContext, decode
 from schemas.canonical import StatusReport
 from schemas.codes import TX_STATUS_REJECTED
 from schemas.issues import Severity
@@ -45,26 +40,20 @@ def reason_code(report: StatusReport) -> str | None:
     return None
 
 
-class ReportStage:
+class ReportStage(BatchingStage):
     name = "report"
-    ordered = False
 
-    def __init__(self, context: StageContext, concurrency: int = 2) -> None:
-        self.context = context
-        self.concurrency = concurrency
+    def __init__(self, context: StageContext) -> None:
+        super().__init__(context)
         settings = context.settings.stages.report
-        self.batch_size = settings.batch_size
-        self.batch_wait = settings.batch_wait_ms / 1000
         self.version = settings.pacs002_version
+        self.sync = settings.sync
         self.drop_root = context.settings.resolved_paths.filedrop_dir
         assert self.drop_root is not None
         remove_orphaned_temporaries(self.drop_root)
 
     def queues(self) -> Sequence[str]:
         return [self.context.names.work_queue("report")]
-
-    def prefetch(self) -> int:
-        return self.batch_size * 2
 
     async def handle(self, batch: Sequence[Delivery]) -> Sequence[Outcome]:
         decoded = [decode(d, StatusReport) for d in batch]
@@ -101,15 +90,14 @@ class ReportStage:
     def _render_and_write(self, reports: Sequence[StatusReport]) -> list[tuple[Publish | None, str]]:
         """Files are written here (durable before the ack); AMQP replies are returned to publish."""
         out: list[tuple[Publish | None, str]] = []
-        folders: set[Path] = set()
+        files: list[OutboundFile] = []
         for report in reports:
             data = pacs002.render([report], msg_id=report.report_id, created_at=report.created_at,
                                   version=self.version)
             if report.source.channel in FILE_CHANNELS:
                 folder = self.drop_root / report.source.sender / "reports"
                 name = report_file_name(report)
-                write_atomically(folder, name, data)
-                folders.add(folder)
+                files.append(OutboundFile(folder, name, data))
                 out.append((None, f"{report.source.sender}/reports/{name}"))
                 continue
             routing_key = report.source.reply_to or report.source.sender
@@ -122,6 +110,5 @@ class ReportStage:
                          "x-gw-original-msg-id": report.original_msg_id or "",
                          "x-gw-original-end-to-end-id": report.original_end_to_end_id or ""},
             ), f"amqp:{routing_key}"))
-        for folder in folders:
-            sync_folder(folder)
+        write_batch(files, self.sync)
         return out

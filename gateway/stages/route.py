@@ -6,7 +6,14 @@ from collections.abc import Sequence
 
 from gateway.broker import Delivery
 from gateway.outcomes import Forward, Outcome, Park, Reject
-from gateway.stages.common import StageContext, decode, payment_message, payment_report, status_message
+from gateway.stages.common import (
+    BatchingStage,
+    StageContext,
+    decode,
+    payment_message,
+    payment_report,
+    status_message,
+)
 from gateway.topology import shard_key
 from routers.rules import RouteRule, RuleTable
 from schemas.canonical import Payment
@@ -20,22 +27,15 @@ def rule_table(context: StageContext) -> RuleTable:
     return RuleTable(rules, settings.broker.settle_shards)
 
 
-class RouteStage:
+class RouteStage(BatchingStage):
     name = "route"
-    ordered = False
-    batch_size = 50
-    batch_wait = 0.005
 
-    def __init__(self, context: StageContext, concurrency: int = 4) -> None:
-        self.context = context
-        self.concurrency = concurrency
+    def __init__(self, context: StageContext) -> None:
+        super().__init__(context)
         self.table = rule_table(context)
 
     def queues(self) -> Sequence[str]:
         return [self.context.names.work_queue("route")]
-
-    def prefetch(self) -> int:
-        return self.context.settings.broker.prefetch
 
     async def handle(self, batch: Sequence[Delivery]) -> Sequence[Outcome]:
         return [self._one(delivery) for delivery in batch]

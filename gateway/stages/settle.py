@@ -14,29 +14,25 @@ from collections.abc import Sequence
 from gateway import store
 from gateway.broker import Delivery
 from gateway.outcomes import Forward, Outcome, Park, Reject
-from gateway.stages.common import StageContext, decode, payment_message, payment_report, status_message
+from gateway.stages.common import (
+    BatchingStage,
+    decode,
+    payment_message,
+    payment_report,
+    status_message,
+)
 from schemas.canonical import Payment
 from schemas.codes import TX_STATUS_REJECTED, TX_STATUS_SETTLED
 from settlement import ledger
 
 
-class SettleStage:
+class SettleStage(BatchingStage):
     name = "settle"
     ordered = True
-    concurrency = 1
-
-    def __init__(self, context: StageContext) -> None:
-        self.context = context
-        settings = context.settings.stages.settle
-        self.batch_size = settings.batch_size
-        self.batch_wait = settings.batch_wait_ms / 1000
 
     def queues(self) -> Sequence[str]:
         names = self.context.names
         return [names.shard_queue(n) for n in range(self.context.settings.broker.settle_shards)]
-
-    def prefetch(self) -> int:
-        return self.batch_size * 2
 
     async def handle(self, batch: Sequence[Delivery]) -> Sequence[Outcome]:
         decoded = [decode(d, Payment) for d in batch]
