@@ -68,7 +68,14 @@ async def assert_booked_once(settings: Settings, document_id: str, payments: int
     outbox = settings.resolved_paths.outbox_dir
     assert outbox is not None
     assert len(list(outbox.rglob("pacs008-*.xml"))) == payments
-    assert list(outbox.rglob(".*.tmp")) == [], "no half-written outbound file"
+
+
+
+def assert_no_half_written_files(settings: Settings) -> None:
+    """Once the gateway has stopped, no temporary file is left: a reader never sees a part file."""
+    outbox = settings.resolved_paths.outbox_dir
+    assert outbox is not None
+    assert list(outbox.rglob(".*.tmp")) == []
 
 
 async def test_sigkill_mid_batch_loses_nothing_and_books_nothing_twice(settings: Settings, tmp_path: Path) -> None:
@@ -101,6 +108,7 @@ async def test_sigkill_mid_batch_loses_nothing_and_books_nothing_twice(settings:
     finally:
         second.send_signal(signal.SIGTERM)
         assert second.wait(timeout=60) == 0
+    assert_no_half_written_files(settings)
 
 
 async def test_sigterm_finishes_in_flight_work_and_exits_cleanly(settings: Settings, tmp_path: Path) -> None:
@@ -130,6 +138,7 @@ async def test_sigterm_finishes_in_flight_work_and_exits_cleanly(settings: Setti
     finally:
         second.send_signal(signal.SIGTERM)
         assert second.wait(timeout=60) == 0
+    assert_no_half_written_files(settings)
     logs = "".join(p.read_text(errors="replace") for p in tmp_path.glob("gateway-*.log"))
     assert "gateway.signal_received" in logs and "Traceback" not in logs, logs[-3000:]
 
