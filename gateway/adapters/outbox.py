@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import itertools
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -41,8 +42,13 @@ def _load_syncfs() -> object | None:
 _SYNCFS = _load_syncfs()
 
 
+_sequence = itertools.count()
+
+
 def temporary_name(name: str) -> str:
-    return f".{name}.{os.getpid()}.tmp"
+    """Unique per write, even for two batches of one process writing the same file at once
+    (a redelivered message can be in flight twice); the pid tells whose it is after a crash."""
+    return f".{name}.{os.getpid()}-{next(_sequence)}.tmp"
 
 
 def write_batch(files: Sequence[OutboundFile], sync: SyncMethod = "syncfs") -> None:
@@ -108,13 +114,13 @@ def sync_folder(folder: Path) -> None:
 
 
 def remove_orphaned_temporaries(root: Path) -> int:
-    """Delete `.<name>.<pid>.tmp` files left by a process that died mid-write (never renamed,
-    so nobody ever saw them). Files of live processes are left alone."""
+    """Delete `.<name>.<pid>-<n>.tmp` files left by a process that died mid-write (never
+    renamed, so nobody ever saw them). Files of live processes are left alone."""
     removed = 0
     if not root.is_dir():
         return 0
     for path in root.rglob(".*.tmp"):
-        pid_text = path.name.rsplit(".", 2)[-2]
+        pid_text = path.name.rsplit(".", 2)[-2].split("-", 1)[0]
         if not pid_text.isdigit() or _alive(int(pid_text)):
             continue
         with contextlib.suppress(FileNotFoundError):

@@ -63,6 +63,7 @@ async def assert_booked_once(settings: Settings, document_id: str, payments: int
             "SELECT a.account_id FROM ledger_accounts a LEFT JOIN postings p USING (account_id) "
             "GROUP BY a.account_id, a.balance_minor HAVING a.balance_minor <> coalesce(sum(p.amount_minor), 0)")
         assert drift == []
+        assert await connection.fetchval("SELECT count(*) FROM parked_messages") == 0, "recovery parks nothing"
     finally:
         await connection.close()
     outbox = settings.resolved_paths.outbox_dir
