@@ -4,6 +4,7 @@ where it looked, and how to start it. Exit 1 when one is down (0 with --warn-onl
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 
 from gateway.broker import BrokerUnavailable, connect
@@ -28,6 +29,8 @@ async def check() -> list[str]:
 
 def main() -> int:
     warn_only = "--warn-only" in sys.argv
+    logging.getLogger("aiormq").setLevel(logging.CRITICAL)      # the sentence below says it better
+    logging.getLogger("aio_pika").setLevel(logging.CRITICAL)
     try:
         problems = asyncio.run(check())
     except ConfigError as exc:
