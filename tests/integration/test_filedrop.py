@@ -7,7 +7,6 @@ import asyncio
 import json
 import os
 import time
-from pathlib import Path
 
 import aio_pika
 import pytest
@@ -16,7 +15,6 @@ from gateway.adapters.filedrop import PROCESSING, FileDropAdapter, ensure_sender
 from gateway.broker import H_DOCUMENT_ID, Publisher, connect
 from gateway.config import Settings
 from gateway.topology import Names
-
 from tests.conftest import AMQP_URL, SAMPLES, eventually
 
 pytestmark = [pytest.mark.rabbit]
