@@ -79,25 +79,32 @@ def assert_no_half_written_files(settings: Settings) -> None:
     assert list(outbox.rglob(".*.tmp")) == []
 
 
-async def test_sigkill_mid_batch_loses_nothing_and_books_nothing_twice(settings: Settings, tmp_path: Path) -> None:
-    payments = 3000
+async def interrupt_mid_file(settings: Settings, tmp_path: Path, payments: int, sender: str, how: signal.Signals,
+                             after_settled: int) -> tuple[str, int]:
+    """Submit one bulk file to a gateway process and send it `how` once `after_settled`
+    payments are settled; returns the document id and how many were settled by then."""
     source = tmp_path / "bulk.xml"
-    source.write_bytes(document(payments, msg_id="BULK-SIGKILL-0001"))
+    source.write_bytes(document(payments, msg_id=f"BULK-{sender}-0001"))
     first = start_gateway(settings, tmp_path)
     try:
-        [submission] = await submit(settings, [source], "BANKK")
+        [submission] = await submit(settings, [source], sender)
 
         async def some_settled() -> bool:
-            return await count(settings, "SELECT count(*) FROM settlements") >= 300
+            return await count(settings, "SELECT count(*) FROM settlements") >= after_settled
         await eventually(some_settled, timeout=120, interval=0.05)
-        settled_at_kill = await count(settings, "SELECT count(*) FROM settlements")
-        first.send_signal(signal.SIGKILL)
-        first.wait(timeout=30)
+        settled = await count(settings, "SELECT count(*) FROM settlements")
+        first.send_signal(how)
+        code = first.wait(timeout=60)
     finally:
         if first.poll() is None:
             first.kill()
-    assert settled_at_kill < payments, "killed mid-file, not after it"
+    if how == signal.SIGTERM:
+        assert code == 0, "graceful shutdown exits 0"
+    return submission.document_id, settled
 
+
+async def finish_with_a_new_process(settings: Settings, tmp_path: Path, document_id: str, payments: int) -> None:
+    """A new gateway process takes over; everything ends booked once, delivered, reported."""
     second = start_gateway(settings, tmp_path)
     try:
         async def all_reported() -> bool:
@@ -105,41 +112,26 @@ async def test_sigkill_mid_batch_loses_nothing_and_books_nothing_twice(settings:
                 >= payments and await count(settings, "SELECT count(*) FROM deliveries") >= payments
         await eventually(all_reported, timeout=300, interval=0.5)
         await asyncio.sleep(2)            # anything still in flight would show as a duplicate now
-        await assert_booked_once(settings, submission.document_id, payments)
+        await assert_booked_once(settings, document_id, payments)
     finally:
         second.send_signal(signal.SIGTERM)
         assert second.wait(timeout=60) == 0
     assert_no_half_written_files(settings)
+
+
+async def test_sigkill_mid_batch_loses_nothing_and_books_nothing_twice(settings: Settings, tmp_path: Path) -> None:
+    payments = 3000
+    document_id, settled_at_kill = await interrupt_mid_file(settings, tmp_path, payments, "BANKK", signal.SIGKILL,
+                                                            after_settled=300)
+    assert settled_at_kill < payments, "killed mid-file, not after it"
+    await finish_with_a_new_process(settings, tmp_path, document_id, payments)
 
 
 async def test_sigterm_finishes_in_flight_work_and_exits_cleanly(settings: Settings, tmp_path: Path) -> None:
     payments = 1500
-    source = tmp_path / "bulk.xml"
-    source.write_bytes(document(payments, msg_id="BULK-SIGTERM-0001"))
-    first = start_gateway(settings, tmp_path)
-    try:
-        [submission] = await submit(settings, [source], "BANKT")
-
-        async def some_settled() -> bool:
-            return await count(settings, "SELECT count(*) FROM settlements") >= 100
-        await eventually(some_settled, timeout=120, interval=0.05)
-        first.send_signal(signal.SIGTERM)
-        assert first.wait(timeout=60) == 0, "graceful shutdown exits 0"
-    finally:
-        if first.poll() is None:
-            first.kill()
-    second = start_gateway(settings, tmp_path)
-    try:
-        async def all_reported() -> bool:
-            return await count(settings, "SELECT count(DISTINCT payment_id) FROM reports WHERE status = 'ACSC'") \
-                >= payments and await count(settings, "SELECT count(*) FROM deliveries") >= payments
-        await eventually(all_reported, timeout=300, interval=0.5)
-        await asyncio.sleep(1)
-        await assert_booked_once(settings, submission.document_id, payments)
-    finally:
-        second.send_signal(signal.SIGTERM)
-        assert second.wait(timeout=60) == 0
-    assert_no_half_written_files(settings)
+    document_id, _ = await interrupt_mid_file(settings, tmp_path, payments, "BANKT", signal.SIGTERM,
+                                              after_settled=100)
+    await finish_with_a_new_process(settings, tmp_path, document_id, payments)
     logs = "".join(p.read_text(errors="replace") for p in tmp_path.glob("gateway-*.log"))
     assert "gateway.signal_received" in logs and "Traceback" not in logs, logs[-3000:]
 

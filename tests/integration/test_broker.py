@@ -5,7 +5,8 @@ poison messages parked; a graceful stop that finishes in-flight work."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 
 import aio_pika
 import pytest
@@ -79,7 +80,12 @@ async def queue_depth(name: str) -> int:
         await connection.close()
 
 
-async def run_stage(settings: Settings, stage: RecordingStage, parked: list[ParkedMessage]):  # type: ignore[no-untyped-def]
+@asynccontextmanager
+async def stage_running(settings: Settings, behaviour: str, grace: float = 5) -> AsyncIterator[
+        tuple[RecordingStage, list[ParkedMessage], StageRunner]]:
+    """A RecordingStage consuming the route queue; parked messages are recorded in a list."""
+    stage = RecordingStage(settings, behaviour)
+    parked: list[ParkedMessage] = []
     connection = await connect(settings.broker, "broker-test")
 
     async def record(message: ParkedMessage) -> None:
@@ -87,7 +93,15 @@ async def run_stage(settings: Settings, stage: RecordingStage, parked: list[Park
 
     runner = StageRunner(stage, connection, settings.broker, Names(settings.broker.prefix), record)  # type: ignore[arg-type]
     await runner.start()
-    return connection, runner
+    try:
+        yield stage, parked, runner
+    finally:
+        await runner.stop(grace)
+        await connection.close()
+
+
+async def _true(value: bool) -> bool:
+    return value
 
 
 async def test_an_unroutable_publish_is_an_error_not_a_silent_drop(settings: Settings) -> None:
@@ -104,35 +118,19 @@ async def test_an_unroutable_publish_is_an_error_not_a_silent_drop(settings: Set
 
 
 async def test_unroutable_output_parks_the_input_instead_of_losing_it(settings: Settings) -> None:
-    stage = RecordingStage(settings, "unroutable")
-    parked: list[ParkedMessage] = []
-    connection, runner = await run_stage(settings, stage, parked)
-    try:
+    async with stage_running(settings, "unroutable") as (_, parked, _):
         await publish_to_route(settings, b'{"n": 1}')
         await eventually(lambda: _true(len(parked) == 1), timeout=20)
-    finally:
-        await runner.stop(5)
-        await connection.close()
     assert parked[0].reason.startswith("unroutable output")
     assert await queue_depth(Names(settings.broker.prefix).parked_queue("route")) == 1
     assert await queue_depth(Names(settings.broker.prefix).work_queue("route")) == 0
 
 
-async def _true(value: bool) -> bool:
-    return value
-
-
 async def test_a_transient_failure_goes_through_every_retry_tier_then_is_parked(settings: Settings) -> None:
     """Test tiers are 1 s and 2 s: the handler sees attempts 0, 1, 2; then the message is parked."""
-    stage = RecordingStage(settings, "fail")
-    parked: list[ParkedMessage] = []
-    connection, runner = await run_stage(settings, stage, parked)
-    try:
+    async with stage_running(settings, "fail") as (stage, parked, _):
         await publish_to_route(settings, b'{"n": 2}')
         await eventually(lambda: _true(len(parked) == 1), timeout=30)
-    finally:
-        await runner.stop(5)
-        await connection.close()
     assert [d.attempt for d in stage.seen] == [0, 1, 2]
     assert all(d.body == b'{"n": 2}' and d.message_id == "m0" for d in stage.seen)
     assert "retries exhausted" in parked[0].reason and "database unavailable" in parked[0].reason
@@ -141,15 +139,9 @@ async def test_a_transient_failure_goes_through_every_retry_tier_then_is_parked(
 
 
 async def test_a_stage_asking_for_a_retry_gets_the_message_back_with_its_attempt_count(settings: Settings) -> None:
-    stage = RecordingStage(settings, "retry")
-    parked: list[ParkedMessage] = []
-    connection, runner = await run_stage(settings, stage, parked)
-    try:
+    async with stage_running(settings, "retry") as (stage, _, _):
         await publish_to_route(settings, b'{"n": 3}')
         await eventually(lambda: _true(len(stage.seen) >= 2), timeout=20)
-    finally:
-        await runner.stop(5)
-        await connection.close()
     assert stage.seen[1].headers[H_ATTEMPT] == 1
     assert "downstream unavailable" in str(stage.seen[1].headers["x-gw-last-error"])
 
@@ -164,42 +156,26 @@ async def test_a_message_redelivered_too_often_is_parked_as_poison(settings: Set
         queue = await channel.get_queue(queue_name)
         assert await queue.get(timeout=5) is not None
         await connection.close()
-    stage = RecordingStage(settings, "ok")
-    parked: list[ParkedMessage] = []
-    connection, runner = await run_stage(settings, stage, parked)
-    try:
+    async with stage_running(settings, "ok") as (stage, parked, _):
         await eventually(lambda: _true(len(parked) == 1), timeout=20)
-    finally:
-        await runner.stop(5)
-        await connection.close()
     assert stage.seen == [], "never handed to the stage again"
     assert parked[0].reason.startswith("poison") and parked[0].issues[0].rule == "stage.poison"
 
 
 async def test_stop_lets_in_flight_batches_finish_and_acks_them(settings: Settings) -> None:
-    stage = RecordingStage(settings, "slow")
-    parked: list[ParkedMessage] = []
-    connection, runner = await run_stage(settings, stage, parked)
-    try:
+    async with stage_running(settings, "slow", grace=10) as (stage, _, runner):
         await publish_to_route(settings, *(b"{}" for _ in range(5)))
         await eventually(lambda: _true(len(stage.seen) == 5), timeout=10)
         await runner.stop(10)                              # while the batch sleeps
-    finally:
-        await connection.close()
     assert stage.finished == 5
     assert await queue_depth(Names(settings.broker.prefix).work_queue("route")) == 0, "all acked, none returned"
 
 
 async def test_a_stop_past_the_grace_period_acks_nothing_half_done(settings: Settings) -> None:
-    stage = RecordingStage(settings, "slow")
-    parked: list[ParkedMessage] = []
-    connection, runner = await run_stage(settings, stage, parked)
-    try:
+    async with stage_running(settings, "slow", grace=0.1) as (stage, _, runner):
         await publish_to_route(settings, *(b"{}" for _ in range(5)))
         await eventually(lambda: _true(len(stage.seen) == 5), timeout=10)
         await runner.stop(0.1)                             # shorter than the handler takes
-    finally:
-        await connection.close()
     assert stage.finished == 0
     await asyncio.sleep(0.5)
     assert await queue_depth(Names(settings.broker.prefix).work_queue("route")) == 5, "returned, not lost"

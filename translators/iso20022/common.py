@@ -328,6 +328,21 @@ def read_remittance(node: Node | None) -> RemittanceInfo | None:
 
 # --- writing ----------------------------------------------------------------------------
 
+def new_message(version: str, supported: tuple[str, ...], message_element: str, msg_id: str,
+                created_at: datetime) -> tuple[XmlElement, XmlElement, XmlElement]:
+    """A Document in the namespace of `version` with its message element and a group header
+    holding MsgId and CreDtTm: (document, message, header). Refuses a version not supported."""
+    if version not in supported:
+        raise ValueError(f"cannot render {version}; supported: {', '.join(supported)}")
+    namespace = f"urn:iso:std:iso:20022:tech:xsd:{version}"
+    document = etree.Element(f"{{{namespace}}}Document", nsmap={None: namespace})
+    message = container(document, message_element)
+    header = container(message, "GrpHdr")
+    add(header, "MsgId", msg_id)
+    add(header, "CreDtTm", format_datetime(created_at))
+    return document, message, header
+
+
 def add(parent: XmlElement, name: str, text: str | None, **attributes: str) -> XmlElement:
     """Append `<name>text</name>` in the parent's namespace; nothing when the text is empty
     (Max35Text and friends have minLength 1: empty elements are invalid, DOMAIN §8.25)."""

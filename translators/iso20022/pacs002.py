@@ -21,7 +21,7 @@ from schemas.canonical import Agent, Amount, StatusReport
 from schemas.codes import RULES, TX_STATUS_ACCEPTED, TX_STATUS_SETTLED
 from schemas.issues import Issue, Severity
 from schemas.profiles import Limits
-from schemas.xsd import name_for, namespace_for
+from schemas.xsd import name_for
 from translators.base import SchemaLookup
 from translators.iso20022 import xml
 from translators.iso20022.common import (
@@ -29,6 +29,7 @@ from translators.iso20022.common import (
     add,
     container,
     format_datetime,
+    new_message,
     parse_date,
     parse_datetime,
     read_amount,
@@ -71,16 +72,9 @@ def _original_msg_id(report: StatusReport) -> str:
 def render(reports: Sequence[StatusReport], *, msg_id: str, created_at: datetime,
            version: str = "pacs.002.001.11") -> bytes:
     """A pacs.002 for the verdicts in `reports`, valid against the official XSD of `version`."""
-    if version not in SUPPORTED_VERSIONS:
-        raise ValueError(f"cannot render {version}; supported: {', '.join(SUPPORTED_VERSIONS)}")
     if not reports:
         raise ValueError("a status report needs at least one verdict")
-    namespace = namespace_for(version)
-    document = etree.Element(f"{{{namespace}}}Document", nsmap={None: namespace})
-    message = container(document, MESSAGE)
-    header = container(message, "GrpHdr")
-    add(header, "MsgId", msg_id)
-    add(header, "CreDtTm", format_datetime(created_at))
+    document, message, header = new_message(version, SUPPORTED_VERSIONS, MESSAGE, msg_id, created_at)
     write_agent(header, "InstgAgt", _common_agent(r.instructing_agent for r in reports), with_account=False)
     write_agent(header, "InstdAgt", _common_agent(r.instructed_agent for r in reports), with_account=False)
     groups: dict[str, list[StatusReport]] = {}

@@ -24,7 +24,7 @@ from schemas.canonical import Account, Agent, Amount, Charge, Payment, payment_i
 from schemas.codes import RULES, fits_currency, is_currency
 from schemas.issues import Issue, Severity
 from schemas.profiles import Profile
-from schemas.xsd import name_for, namespace_for
+from schemas.xsd import name_for
 from translators.base import DocumentReading, ReadContext, TransactionReading
 from translators.iso20022 import xml
 from translators.iso20022.common import (
@@ -34,6 +34,7 @@ from translators.iso20022.common import (
     container,
     format_datetime,
     iban_problem,
+    new_message,
     parse_date,
     parse_datetime,
     parse_decimal,
@@ -408,16 +409,9 @@ def render(payments: Sequence[Payment], *, msg_id: str, created_at: datetime, se
     transaction.
     Raises ValueError for what a pacs.008 cannot carry (no debtor agent, 4 decimals on EUR...).
     """
-    if version not in SUPPORTED_VERSIONS:
-        raise ValueError(f"cannot render {version}; supported: {', '.join(SUPPORTED_VERSIONS)}")
     if not payments:
         raise ValueError("a pacs.008 carries at least one transaction")
-    namespace = namespace_for(version)
-    document = etree.Element(f"{{{namespace}}}Document", nsmap={None: namespace})
-    message = container(document, MESSAGE)
-    header = container(message, "GrpHdr")
-    add(header, "MsgId", msg_id)
-    add(header, "CreDtTm", format_datetime(created_at))
+    document, message, header = new_message(version, SUPPORTED_VERSIONS, MESSAGE, msg_id, created_at)
     add(header, "NbOfTxs", str(len(payments)))
     settlement = container(header, "SttlmInf")
     add(settlement, "SttlmMtd", settlement_method)
