@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,30 +34,31 @@ def _unavailable(settings: DatabaseSettings, exc: BaseException) -> DatabaseUnav
         "`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start` or set GATEWAY_DATABASE__URL")
 
 
+@contextmanager
+def _explained(settings: DatabaseSettings) -> Iterator[None]:
+    """Start-up failures become one sentence: which server, what went wrong, what to do."""
+    try:
+        yield
+    except asyncpg.InvalidCatalogNameError:
+        raise DatabaseUnavailable(
+            f"database {settings.database_name!r} does not exist at {redacted(settings.url)}; "
+            "run `gateway db migrate` to create it") from None
+    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+        raise _unavailable(settings, exc) from None
+
+
 async def create_pool(settings: DatabaseSettings, *, min_size: int | None = None,
                       max_size: int | None = None) -> asyncpg.Pool:
-    try:
+    with _explained(settings):
         return await asyncpg.create_pool(
             settings.url, min_size=settings.pool_min if min_size is None else min_size,
             max_size=settings.pool_max if max_size is None else max_size,
             command_timeout=settings.command_timeout, init=_init_connection)
-    except asyncpg.InvalidCatalogNameError:
-        raise DatabaseUnavailable(
-            f"database {settings.database_name!r} does not exist at {redacted(settings.url)}; "
-            "run `gateway db migrate` to create it") from None
-    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
-        raise _unavailable(settings, exc) from None
 
 
 async def connect(settings: DatabaseSettings) -> asyncpg.Connection:
-    try:
+    with _explained(settings):
         connection = await asyncpg.connect(settings.url, timeout=10)
-    except asyncpg.InvalidCatalogNameError:
-        raise DatabaseUnavailable(
-            f"database {settings.database_name!r} does not exist at {redacted(settings.url)}; "
-            "run `gateway db migrate` to create it") from None
-    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
-        raise _unavailable(settings, exc) from None
     await _init_connection(connection)
     return connection
 
