@@ -26,6 +26,7 @@ import aiormq
 from aio_pika.abc import AbstractIncomingMessage, AbstractRobustChannel, AbstractRobustConnection
 
 from gateway.config import BrokerSettings
+from gateway.failures import UNEXPECTED_ATTEMPTS, is_transient
 from gateway.observability import log_event
 from gateway.outcomes import Forward, Outcome, Park, Publish, Reject, Retry
 from gateway.topology import Names
@@ -495,25 +496,50 @@ class _QueueConsumer:
                                                       for _ in poisoned], ack_multiple=False)
         if not healthy:
             return
-        backoff = 0.5
+        outcomes = await self._handle(healthy)
+        if outcomes:
+            await self._apply_with_backoff(healthy, outcomes, ack_multiple=self._one_at_a_time)
+
+    async def _handle(self, batch: list[Delivery]) -> Sequence[Outcome] | None:
+        """The stage's outcomes for the batch, after retries; None when stopping mid-way (nothing acked).
+
+        Unordered stages send a failed batch through the retry tiers. Ordered stages keep the
+        shard blocked and retry in place (later payments must not overtake); an infrastructure
+        fault is retried until it clears, an unexpected error a few times, then the batch is
+        taken apart one message at a time so the one that fails is parked and the rest go on.
+        """
+        backoff, unexpected = 0.5, 0
         while True:
             try:
-                outcomes = await self._stage.handle(healthy)
-                break
+                return await self._stage.handle(batch)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
+                reason = f"{type(exc).__name__}: {exc}"
                 log_event("stage.handler_failed", level=logging.WARNING, stage=self._stage.name,
-                          queue=self._queue_name, error=f"{type(exc).__name__}: {exc}"[:300], batch=len(healthy))
+                          queue=self._queue_name, error=reason[:300], batch=len(batch))
                 if not self._stage.ordered:
-                    outcomes = [Retry(f"{type(exc).__name__}: {exc}") for _ in healthy]
-                    break
-                # ordered: keep the shard blocked and retry in place, so later payments cannot overtake
+                    return [Retry(reason) for _ in batch]
+                if not is_transient(exc):
+                    unexpected += 1
+                    if unexpected >= UNEXPECTED_ATTEMPTS:
+                        return await self._isolate(batch, reason)
                 if self._stopping:
-                    return                       # unacked: redelivered to whoever consumes next
+                    return None                  # unacked: redelivered to whoever consumes next
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 30.0)
-        await self._apply_with_backoff(healthy, outcomes, ack_multiple=self._one_at_a_time)
+
+    async def _isolate(self, batch: list[Delivery], reason: str) -> Sequence[Outcome] | None:
+        if len(batch) == 1:
+            issue = Issue(code="FF01", rule="stage.unexpected_error", path="",
+                          message=f"the {self._stage.name} stage failed on this message: {reason}"[:500])
+            return [Park(f"unexpected error: {reason}"[:500], (issue,))]
+        for delivery in batch:                   # in order: each single is settled before the next
+            outcomes = await self._handle([delivery])
+            if outcomes is None:
+                return None
+            await self._apply_with_backoff([delivery], outcomes, ack_multiple=False)
+        return []
 
     async def _apply_with_backoff(self, deliveries: Sequence[Delivery], outcomes: Sequence[Outcome],
                                   ack_multiple: bool) -> None:

@@ -161,6 +161,16 @@ RULES: dict[str, RuleSpec] = {
     "wire.undecodable": RuleSpec(
         "FF01", "a message between stages could not be decoded as its canonical model",
         "ARCHITECTURE §2", "a JSON body missing payment_id"),
+    "stage.unexpected_error": RuleSpec(
+        "FF01", "a stage failed on this message in a way no retry fixed; kept for an operator",
+        "ARCHITECTURE §3 (unknown failures are bounded, then parked)", "a payment that makes the handler raise"),
+    "intake.sender": RuleSpec(
+        "FF01", "the sender id (routing key or x-gw-sender) is missing or malformed", "README: the ingress contract",
+        "a routing key with spaces"),
+    "deliver.unknown_rail": RuleSpec(
+        "FF01", "the payment names a rail that is not configured", "config/gateway.yaml rails", "rail 'sic'"),
+    "detect.unreadable": RuleSpec("FF01", "the file cannot be read", "gateway validate", "permission denied"),
+    "filedrop.unreadable": RuleSpec("FF01", "a dropped file cannot be read", "file-drop adapter", "an I/O error"),
     "stage.poison": RuleSpec(
         "FF01", "the message was delivered too many times without completing (it may crash its consumer)",
         "BROKER.md (d) poison messages", "x-delivery-count above the threshold"),

@@ -39,6 +39,8 @@ class RecordingStage:
     def __init__(self, settings: Settings, behaviour: str) -> None:
         self.names = Names(settings.broker.prefix)
         self.behaviour = behaviour
+        self.ordered = behaviour == "ordered-with-a-bad-one"
+        self.handled: list[bytes] = []
         self.seen: list[Delivery] = []
         self.finished = 0
 
@@ -57,6 +59,10 @@ class RecordingStage:
         if self.behaviour == "slow":
             await asyncio.sleep(1.5)
             self.finished += len(batch)
+        if self.behaviour == "ordered-with-a-bad-one":
+            if any(d.body == b"bad" for d in batch):
+                raise ValueError("a bug this message triggers")
+            self.handled.extend(d.body for d in batch)
         return [Forward([Publish(self.names.outbound, "no-such-rail", d.body, f"{d.message_id}.x", "Test/1")])
                 if self.behaviour == "unroutable" else Forward(()) for d in batch]
 
@@ -144,6 +150,19 @@ async def test_a_stage_asking_for_a_retry_gets_the_message_back_with_its_attempt
         await eventually(lambda: _true(len(stage.seen) >= 2), timeout=20)
     assert stage.seen[1].headers[H_ATTEMPT] == 1
     assert "downstream unavailable" in str(stage.seen[1].headers["x-gw-last-error"])
+
+
+async def test_an_ordered_stage_isolates_the_message_that_breaks_it_and_keeps_the_order(
+        settings: Settings) -> None:
+    """One bad payment must not block a settlement shard: retried a few times, then the batch is
+    taken apart, the culprit parked, and the others handled in their original order."""
+    bodies = [b"1", b"2", b"bad", b"4", b"5"]
+    async with stage_running(settings, "ordered-with-a-bad-one") as (stage, parked, _):
+        await publish_to_route(settings, *bodies)
+        await eventually(lambda: _true(len(parked) == 1 and len(stage.handled) == 4), timeout=30)
+    assert stage.handled == [b"1", b"2", b"4", b"5"]
+    assert parked[0].body == b"bad" and parked[0].issues[0].rule == "stage.unexpected_error"
+    assert await queue_depth(Names(settings.broker.prefix).work_queue("route")) == 0
 
 
 async def test_a_message_redelivered_too_often_is_parked_as_poison(settings: Settings) -> None:
