@@ -140,7 +140,7 @@ class Publisher:
     @classmethod
     async def open(cls, connection: AbstractRobustConnection, settings: BrokerSettings) -> Publisher:
         channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
-        return cls(channel, settings)  # type: ignore[arg-type]  # robust connection gives a robust channel
+        return cls(channel, settings)  # a robust connection hands out robust channels
 
     async def close(self) -> None:
         if not self._channel.is_closed:
@@ -427,7 +427,7 @@ class _QueueConsumer:
         connection = self._runner._connection
         channel = await connection.channel()
         await channel.set_qos(prefetch_count=self._stage.prefetch())
-        self._channel = channel  # type: ignore[assignment]
+        self._channel = channel
         # passive: the topology must exist (`gateway topology apply`); fail fast if it does not
         self._queue = await channel.get_queue(self._queue_name, ensure=True)
         self._tag = await self._queue.consume(self._on_message, no_ack=False)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 from urllib.parse import urlsplit
 
 import asyncpg
@@ -91,7 +90,3 @@ def _ident(name: str) -> str:
     if not name.replace("_", "").replace("-", "").isalnum():
         raise ValueError(f"unsafe database name {name!r}")
     return name
-
-
-def jsonable(value: Any) -> Any:
-    return json.loads(json.dumps(value, default=str))

@@ -19,7 +19,6 @@ from schemas.issues import Issue
 # status names kept in payment_events, in the order a payment normally passes them
 RECEIVED, VALIDATED, ROUTED, SETTLED, DELIVERED, REPORTED, REJECTED = (
     "received", "validated", "routed", "settled", "delivered", "reported", "rejected")
-RANK = {RECEIVED: 0, VALIDATED: 1, ROUTED: 2, SETTLED: 3, DELIVERED: 4, REPORTED: 5, REJECTED: 9}  # gw_status_rank
 
 
 @dataclass(frozen=True)

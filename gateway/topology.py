@@ -18,7 +18,6 @@ Flow (names shown without the configured prefix):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -280,7 +279,3 @@ def definitions(topology: Topology, vhost: str = "/") -> dict[str, Any]:
         ],
         "policies": [],
     }
-
-
-def queue_names(specs: Iterable[QueueSpec]) -> list[str]:
-    return [q.name for q in specs]

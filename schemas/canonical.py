@@ -340,10 +340,3 @@ def account_key(account: Account | None, agent: Agent | None) -> str | None:
 
 def report_id_for(document_id: str, payment_id: str | None, status: str) -> str:
     return stable_id("report", document_id, payment_id or "-", status)
-
-
-WIRE_TYPES: dict[str, type[Model]] = {
-    "Payment/1": Payment,
-    "StatusReport/1": StatusReport,
-    "Statement/1": Statement,
-}

@@ -177,10 +177,6 @@ RULES: dict[str, RuleSpec] = {
 }
 
 
-def rule_code(rule: str) -> str:
-    return RULES[rule].code
-
-
 @cache
 def currency_exponent(code: str) -> int | None:
     """ISO 4217 minor unit (EUR 2, JPY 0, KWD 3); None for an unknown code or one without (XAU)."""
@@ -215,8 +211,3 @@ def to_minor_units(value: Decimal, currency: str) -> int:
     if scaled != scaled.to_integral_value():
         raise ValueError(f"{value} {currency} has more than {exponent} decimals")
     return int(scaled)
-
-
-def from_minor_units(minor: int, currency: str) -> Decimal:
-    exponent = currency_exponent(currency) or 0
-    return Decimal(minor).scaleb(-exponent)

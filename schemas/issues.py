@@ -40,14 +40,6 @@ def errors(issues: Iterable[Issue]) -> list[Issue]:
     return [i for i in issues if i.severity is Severity.ERROR]
 
 
-def first_error_code(issues: Iterable[Issue], default: str = "NARR") -> str:
-    """The reason code a status report leads with: the first error's."""
-    for issue in issues:
-        if issue.severity is Severity.ERROR:
-            return issue.code
-    return default
-
-
 class PermanentError(Exception):
     """Raised only where a boundary can only raise; carries issues, never retried."""
 

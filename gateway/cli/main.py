@@ -8,7 +8,10 @@ import sys
 import traceback
 from enum import IntEnum
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from gateway.config import Settings
 
 
 class Exit(IntEnum):
@@ -55,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _load(module: str) -> Command:
-    return importlib.import_module(module)  # type: ignore[return-value]
+    return importlib.import_module(module)  # a module with add_arguments() and run()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         return Exit.INTERNAL
 
 
-def load_settings_from(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def load_settings_from(args: argparse.Namespace) -> Settings:
     from gateway.config import load_settings
 
     return load_settings(args.config)

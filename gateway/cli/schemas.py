@@ -21,8 +21,8 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings_from(args)
     if args.action == "fetch":
         cache = settings.resolve(settings.schemas.cache_dir) if settings.schemas.cache_dir else default_cache_dir()
-        entries = fetch_official_schemas(cache)
-        print(f"{len(entries)} schemas in {cache}")
+        fetched = fetch_official_schemas(cache)
+        print(f"{len(fetched)} schemas in {cache}")
         return 0
     catalogue = build_catalogue(settings)
     entries = catalogue.entries()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from pathlib import Path
 
 from gateway import store
 from gateway.adapters.outbox import OutboundFile, remove_orphaned_temporaries, write_batch
@@ -38,8 +39,11 @@ def render_for_rail(payment: Payment, rail: RailSettings, institution_bic: str) 
         previous.append(payment.instructing_agent)
     outbound = payment.model_copy(update={
         "instructing_agent": None, "instructed_agent": None, "previous_instructing_agents": tuple(previous[-3:])})
+    created_at = payment.settled_at or payment.routed_at
+    if created_at is None:
+        raise ValueError(f"payment {payment.payment_id} reached delivery without a settlement time")
     return pacs008.render(
-        [outbound], msg_id=payment.payment_id, created_at=payment.settled_at or payment.routed_at,
+        [outbound], msg_id=payment.payment_id, created_at=created_at,
         settlement_method=rail.settlement_method, clearing_system=rail.clearing_system,
         instructing_agent=us, instructed_agent=instructed, version=rail.format,
     )
@@ -53,8 +57,9 @@ class DeliverStage(BatchingStage):
         settings = context.settings.stages.deliver
         self.sync = settings.sync
         self.validate_output = settings.validate_output
-        self.outbox = context.settings.resolved_paths.outbox_dir
-        assert self.outbox is not None
+        outbox = context.settings.resolved_paths.outbox_dir
+        assert outbox is not None
+        self.outbox: Path = outbox
         remove_orphaned_temporaries(self.outbox)
 
     def queues(self) -> Sequence[str]:

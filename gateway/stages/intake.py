@@ -57,7 +57,7 @@ def ingress_identity(delivery: Delivery, now: datetime) -> tuple[Source, str] | 
         key = delivery.message_id or f"sha256:{content_hash}"
         document_id = stable_id("document", channel, sender, key)
     source = Source(
-        channel=channel,  # type: ignore[arg-type]  # checked against CHANNELS above
+        channel=channel,  # checked against CHANNELS above
         sender=sender, format="unknown",
         file_name=delivery.header(H_FILE_NAME), reply_to=delivery.header(H_REPLY_TO),
         received_at=_received_at(delivery.header(H_RECEIVED_AT)) or now,

@@ -48,8 +48,9 @@ class ReportStage(BatchingStage):
         settings = context.settings.stages.report
         self.version = settings.pacs002_version
         self.sync = settings.sync
-        self.drop_root = context.settings.resolved_paths.filedrop_dir
-        assert self.drop_root is not None
+        drop_root = context.settings.resolved_paths.filedrop_dir
+        assert drop_root is not None
+        self.drop_root: Path = drop_root
         remove_orphaned_temporaries(self.drop_root)
 
     def queues(self) -> Sequence[str]:
