@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from gateway.broker import ParkedMessage
-from schemas.canonical import Payment, Source
+from schemas.canonical import Payment, Source, Statement
 from schemas.issues import Issue
 
 # status names kept in payment_events, in the order a payment normally passes them
@@ -112,6 +112,30 @@ async def record_rejected_transactions(connection: Any, document_id: str, source
         [p.interbank_settlement_amount.value if p else None for p in payments],
         [p.interbank_settlement_amount.currency if p else None for p in payments],
         [p.model_dump_json(exclude_defaults=True) if p else None for p in payments])
+
+
+async def record_statements(connection: Any, statements: Sequence[Statement]) -> None:
+    """Keep statements as read (canonical JSON); they are not booked in the ledger."""
+    if not statements:
+        return
+    await connection.execute(
+        "INSERT INTO statements (statement_id, document_id, idx, sender, message_type, reference, account_id, "
+        "currency, statement_number, sequence_number, entry_count, canonical) SELECT s, d, i, snd, m, r, a, c, n, "
+        "q, e, j::jsonb FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], "
+        "$7::text[], $8::text[], $9::text[], $10::text[], $11::int[], $12::text[]) "
+        "AS x(s, d, i, snd, m, r, a, c, n, q, e, j) ON CONFLICT (statement_id) DO NOTHING",
+        [s.statement_id for s in statements], [s.document_id for s in statements], [s.index for s in statements],
+        [s.source.sender for s in statements], [s.message_type for s in statements],
+        [s.reference for s in statements], [s.account.id for s in statements],
+        [_statement_currency(s) for s in statements], [s.statement_number for s in statements],
+        [s.sequence_number for s in statements], [len(s.entries) for s in statements],
+        [s.model_dump_json(exclude_defaults=True) for s in statements])
+
+
+def _statement_currency(statement: Statement) -> str | None:
+    for balance in statement.balances:
+        return balance.amount.currency
+    return statement.account.currency
 
 
 async def record_events(connection: Any, events: Sequence[Event]) -> None:

@@ -279,39 +279,57 @@ class StatusReport(Model):
 
 
 class Balance(Model):
-    type_code: str                               # OPBD, CLBD, ITBD...
+    """A statement balance (camt Bal; MT 60a/62a/64/65)."""
+
+    type_code: str                               # OPBD, CLBD, ITBD (intermediate), CLAV, FWAV...
     amount: Amount
     credit: bool                                 # CdtDbtInd CRDT (True) / DBIT (False)
     date: date
 
 
 class Entry(Model):
+    """One booking on a statement (camt Ntry; MT :61: with its :86:).
+
+    `credit` is the direction of the booking as it hits the account: an MT `RC`
+    (reversal of a credit) is `credit=False, reversal=True`; `RD` is `credit=True, reversal=True`.
+    """
+
     amount: Amount
     credit: bool
     reversal: bool = False
     status: str = "BOOK"
-    booking_date: date | None = None
+    booking_date: date | None = None             # MT :61: entry date (MMDD, year inferred)
     value_date: date | None = None
+    funds_code: str | None = None                # MT :61: third letter of the currency, when given
+    bank_transaction_code: str | None = None     # MT :61: type id, e.g. NTRF, S103; camt BkTxCd/Prtry
+    account_owner_reference: str | None = None   # MT :61: reference for the account owner (None for NONREF)
+    account_servicer_reference: str | None = None  # MT :61: //reference; camt AcctSvcrRef
     entry_reference: str | None = None
-    account_servicer_reference: str | None = None
-    bank_transaction_code: str | None = None
     end_to_end_id: str | None = None
+    additional_info: str | None = None           # MT :61: supplementary details; camt AddtlNtryInf
+    information: str | None = None               # MT :86: (6*65x), kept whole; camt AddtlTxInf / Ustrd
     remittance: RemittanceInfo | None = None
-    additional_info: str | None = None
 
 
 class Statement(Model):
+    """An account statement (MT940/MT950 page, camt.053 Stmt): balances and entries of one account."""
+
     type: Literal["Statement/1"] = "Statement/1"
-    statement_id: str
+    statement_id: str                            # stable id of this statement in the gateway
     document_id: str
+    index: int = Field(0, ge=0)                  # position in its document
     source: Source
-    message_type: str
+    message_type: str                            # mt940, mt950, camt.053.001.08...
+    reference: str | None = None                 # MT :20: / camt Stmt/Id
+    related_reference: str | None = None         # MT :21:
     account: Account
-    account_servicer: Agent | None = None
-    sequence_number: str | None = None
+    account_servicer: Agent | None = None        # MT :25P: BIC, or the sender of the message
+    statement_number: str | None = None          # MT :28C: statement number / camt LglSeqNb
+    sequence_number: str | None = None           # MT :28C: page (sequence) number
     created_at: datetime | None = None
     balances: tuple[Balance, ...] = ()
     entries: tuple[Entry, ...] = ()
+    information: str | None = None               # MT940: a closing :86: for the whole statement
 
 
 def stable_id(*parts: str) -> str:
@@ -336,6 +354,10 @@ def account_key(account: Account | None, agent: Agent | None) -> str | None:
     if agent is not None:
         bank = agent.member_id or agent.bic
     return f"{bank}:{account.id}" if bank else account.id
+
+
+def statement_id_for(document_id: str, index: int) -> str:
+    return stable_id("statement", document_id, str(index))
 
 
 def report_id_for(document_id: str, payment_id: str | None, status: str) -> str:

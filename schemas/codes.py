@@ -161,6 +161,9 @@ RULES: dict[str, RuleSpec] = {
     "wire.undecodable": RuleSpec(
         "FF01", "a message between stages could not be decoded as its canonical model",
         "ARCHITECTURE §2", "a JSON body missing payment_id"),
+    "intake.unreadable_statement": RuleSpec(
+        "FF01", "a statement of the document could not be read at all", "gateway intake",
+        "an MT940 page whose fields cannot be told apart"),
     "stage.unexpected_error": RuleSpec(
         "FF01", "a stage failed on this message in a way no retry fixed; kept for an operator",
         "ARCHITECTURE §3 (unknown failures are bounded, then parked)", "a payment that makes the handler raise"),
@@ -174,6 +177,86 @@ RULES: dict[str, RuleSpec] = {
     "stage.poison": RuleSpec(
         "FF01", "the message was delivered too many times without completing (it may crash its consumer)",
         "BROKER.md (d) poison messages", "x-delivery-count above the threshold"),
+    # SWIFT MT (FIN): translators/swift/. The SWIFT error code, where one applies, starts the message text.
+    "mt.encoding": RuleSpec(
+        "FF01", "the file is not UTF-8/ASCII text (undecodable bytes, UTF-16)", "DOMAIN §1.4 (FIN text is ASCII)",
+        "a byte 0xE9 from a Latin-1 file"),
+    "mt.stray_text": RuleSpec(
+        "FF01", "text outside any message that is not a separator (blank lines, $, \\x01, \\x03, \\x1a)",
+        "DOMAIN §8.6", "a banner line between two messages"),
+    "mt.no_message": RuleSpec(
+        "FF01", "the file holds no FIN message and no bare text block", "DOMAIN §1.1", "a text file of prose"),
+    "mt.limit": RuleSpec(
+        "FF01", "a message longer than 10,000 characters (M50) or a file with more messages than the limit",
+        "DOMAIN §1.5 (max message length); STYLE rule 18", "an MT103 of 12,000 characters"),
+    "mt.block": RuleSpec(
+        "FF01", "a block is truncated, unclosed, unknown, repeated, out of order or surrounded by stray text",
+        "DOMAIN §1.1", "{1:F01BANKBEBBAXXX0000000000}{2:I103BANKDEFFXXXXN"),
+    "mt.block1": RuleSpec(
+        "FF01", "the basic header (block 1) is missing or not of its 25-character layout, or holds bad values",
+        "DOMAIN §1.1", "{1:F01BANKBEBBAXXX00000}"),
+    "mt.block2": RuleSpec(
+        "FF01", "the application header (block 2) is missing or not of its input/output layout, or holds bad "
+        "values", "DOMAIN §1.2", "{2:I103BANKDEFF}"),
+    "mt.block3": RuleSpec(
+        "FF01", "the user header (block 3) is malformed, has unknown, repeated or out-of-order tags, or a bad "
+        "value (U00-U03)", "DOMAIN §1.3-1.4", "{3:{121:...}{108:MUR}}"),
+    "mt.uetr": RuleSpec(
+        "FF01", "the UETR ({121:}) is not a lowercase UUID v4, or is missing where the message type needs it",
+        "DOMAIN §1.3, §8.12", "{121:EB6305C9-1F7F-49DE-AED0-16487C27B42D}"),
+    "mt.validation_flag": RuleSpec(
+        "FF01", "the validation flag ({119:}) is missing where needed (U08) or not allowed for the MT (U09)",
+        "DOMAIN §1.3-1.4", "{119:COV} on an MT103"),
+    "mt.trailer": RuleSpec(
+        "FF01", "a trailer block (5 or S) is malformed, or its checksum is not 12 hex digits", "DOMAIN §1.1",
+        "{5:{CHK:12345}}"),
+    "mt.text_block": RuleSpec(
+        "FF01", "the text block is not closed by a -} line, holds braces, text before the first field, or a "
+        "line starting with : or - (T13)", "DOMAIN §1.1, §1.4, §8.6-8.8", ":70:INV 1\\r\\n-PAID\\r\\n-}"),
+    "mt.message_type": RuleSpec(
+        "FF01", "the message type is unknown, or not one whose fields the gateway checks (warning)",
+        "translators/swift/messages.py", "an MT101, or a bare text block without a recognisable type"),
+    "mt.unknown_tag": RuleSpec(
+        "FF01", "a field tag that is not part of the message type (T13)", "SWIFT MT message formats, SRU2025",
+        ":99: in an MT103"),
+    "mt.tag_not_allowed": RuleSpec(
+        "FF01", "a field not allowed in this variant of the message (T13)", "DOMAIN §1.6 (MT103 STP)",
+        ":51A: in an MT103 STP"),
+    "mt.option": RuleSpec(
+        "FF01", "a field option letter not allowed for this field in this message or variant (T13)",
+        "SWIFT MT message formats, SRU2025; DOMAIN §1.6", ":52D: in an MT103 STP"),
+    "mt.missing_field": RuleSpec(
+        "FF01", "a mandatory field (or sequence) is missing (T13)", "SWIFT MT message formats, SRU2025",
+        "an MT103 without :71A:"),
+    "mt.field_order": RuleSpec(
+        "FF01", "a field is out of the order of its message type (T13)", "SWIFT MT message formats, SRU2025",
+        ":23B: after :32A:"),
+    "mt.field_repeated": RuleSpec(
+        "FF01", "a field that is not repeatable occurs twice (T13)", "SWIFT MT message formats, SRU2025",
+        "two :20: fields"),
+    "mt.field_format": RuleSpec(
+        "FF01", "a field value does not fit its format notation (T33/T34 length, lines, character set)",
+        "DOMAIN §1.4; SWIFT MT field formats, SRU2025", "a 17-character :20:, a :70: of five lines"),
+    "mt.amount": RuleSpec(
+        "AM12", "an amount is not SWIFT `d` syntax: no decimal comma, no integer digit, too long (T40/T43)",
+        "DOMAIN §1.4, §8.1", ":32A:250120EUR1234.56"),
+    "mt.date": RuleSpec(
+        "DT01", "a date is not a calendar date (T50)", "DOMAIN §1.4, §8.10", ":32A:250230EUR1,"),
+    "mt.time": RuleSpec(
+        "FF01", "a time, sign or UTC offset is invalid (T38, T15, T16)", "DOMAIN §1.4 (:13C:)",
+        ":13C:/CLSTIME/2515+0100"),
+    "mt.code": RuleSpec(
+        "FF01", "a code word not allowed in this field (e.g. T36 :23B:, T08 :71A:, T47/T48 :23E:, T51/T53 :61:)",
+        "DOMAIN §1.4-1.8", ":71A:XYZ"),
+    "mt.bic": RuleSpec(
+        "RC01", "a BIC is not 4!a2!a2!c[3!c] or its country is not ISO 3166 (T27/T28/T29)",
+        "DOMAIN §4.4; ISO 9362", ":57A:DEUTZZFF"),
+    "mt.T26": RuleSpec(
+        "FF01", "a reference starts or ends with / or contains // (T26)", "DOMAIN §1.5 (:20:, :21:)",
+        ":20:/REF"),
+    "mt.party": RuleSpec(
+        "FF01", "a party field's identifier, clearing code or numbered lines are wrong (T56, T73)",
+        "DOMAIN §1.5 (party fields, 50F/59F)", ":59F:/ACC\\n2/STREET (no 1/ first)"),
 }
 
 
@@ -211,3 +294,25 @@ def to_minor_units(value: Decimal, currency: str) -> int:
     if scaled != scaled.to_integral_value():
         raise ValueError(f"{value} {currency} has more than {exponent} decimals")
     return int(scaled)
+
+
+def _register_extensions() -> None:
+    """Rule tables kept beside the formats they belong to (one module per format family), merged
+    here so there is one registry. Each module defines RULES and may define STATUS_REASONS."""
+    import importlib
+
+    for name in ("schemas.rules_mt_payments", "schemas.rules_mt_statements"):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        STATUS_REASONS.update(getattr(module, "STATUS_REASONS", {}))
+        for rule, spec in module.RULES.items():
+            if rule in RULES:
+                raise ValueError(f"rule {rule} is registered twice")
+            RULES[rule] = spec
+
+
+_register_extensions()

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Literal, Protocol, TypeVar
 
-from schemas.canonical import Payment, Source
+from schemas.canonical import Payment, Source, Statement
 from schemas.issues import Issue, Severity
 from schemas.profiles import DEFAULT_PROFILE, Profile
 
@@ -65,6 +65,22 @@ class TransactionReading:
         return self.payment is None or any(i.severity is Severity.ERROR for i in self.issues)
 
 
+@dataclass(frozen=True)
+class StatementReading:
+    """One statement of a document, or the issues that reject it."""
+
+    index: int
+    statement: Statement | None
+    issues: tuple[Issue, ...] = ()
+
+    @property
+    def rejected(self) -> bool:
+        return self.statement is None or any(i.severity is Severity.ERROR for i in self.issues)
+
+
+DocumentKind = Literal["payments", "statements", "other"]
+
+
 @dataclass
 class DocumentReading:
     """The result of reading one document.
@@ -80,6 +96,9 @@ class DocumentReading:
     creation_date_time: datetime | None = None
     number_of_transactions: int | None = None
     _transactions: Callable[[], Iterator[TransactionReading]] | None = None
+    kind: DocumentKind = "payments"              # statements: read them with statements(); other: stored only
+    duplicate_key: str | None = None             # the sender's id for this submission when msg_id is not one
+    _statements: Callable[[], Iterator[StatementReading]] | None = None
 
     @property
     def accepted(self) -> bool:
@@ -89,6 +108,11 @@ class DocumentReading:
         if self._transactions is None:
             return iter(())
         return self._transactions()
+
+    def statements(self) -> Iterator[StatementReading]:
+        if self._statements is None:
+            return iter(())
+        return self._statements()
 
 
 class DocumentReader(Protocol):

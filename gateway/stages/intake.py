@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import AsyncIterator, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from itertools import islice
 
 from gateway import store
@@ -110,16 +110,70 @@ class IntakeStage(BatchingStage):
                                         detected_format=reading.format)
         if not reading.accepted:
             return await self._reject_document(document_id, source, reading, reading.issues)
-        if reading.msg_id:
-            async with self.context.pool.acquire() as connection:
-                owner = await store.claim_document_key(connection, source.sender, reading.msg_id, document_id)
-            if owner != document_id:
-                duplicate = Issue(code="AM05", rule="intake.duplicate_document", path="GrpHdr/MsgId",
-                                  message=f"message id {reading.msg_id} was already submitted by this sender")
-                return await self._reject_document(document_id, source, reading, [duplicate])
+        duplicate = await self._duplicate(document_id, source, reading)
+        if duplicate is not None:
+            return await self._reject_document(document_id, source, reading, [duplicate])
         log_event("intake.document_accepted", stage=self.name, document_id=document_id, format=reading.format,
-                  sender=source.sender, transactions=reading.number_of_transactions)
+                  sender=source.sender, transactions=reading.number_of_transactions, kind=reading.kind)
+        if reading.kind == "statements":
+            return await self._statements(document_id, source, reading)
+        if reading.kind == "other":                   # recognised and kept (MT199, MT900...), nothing to route
+            await self._finish(document_id, source, reading, payments=0, rejected=0)
+            return Forward(())
         return Forward(self._payments(document_id, source, reading))
+
+    async def _duplicate(self, document_id: str, source: Source, reading: DocumentReading) -> Issue | None:
+        """AM05 when this sender already submitted this document: same message id, or (for formats
+        with no document-level id, like a file of MT messages) the same content."""
+        key = reading.msg_id if reading.duplicate_key is None else reading.duplicate_key
+        if not key:
+            return None
+        async with self.context.pool.acquire() as connection:
+            owner = await store.claim_document_key(connection, source.sender, key, document_id)
+        if owner == document_id:
+            return None
+        if reading.duplicate_key is None:
+            return Issue(code="AM05", rule="intake.duplicate_document", path="GrpHdr/MsgId",
+                         message=f"message id {reading.msg_id} was already submitted by this sender")
+        return Issue(code="AM05", rule="intake.duplicate_document", path="document",
+                     message="this sender already submitted a document with exactly these messages")
+
+    async def _finish(self, document_id: str, source: Source, reading: DocumentReading, *, payments: int,
+                      rejected: int) -> None:
+        async with self.context.pool.acquire() as connection, connection.transaction():
+            await store.finish_document(connection, document_id, status="accepted", msg_id=reading.msg_id,
+                                        payment_count=payments, rejected_count=rejected, issues=reading.issues,
+                                        detected_format=reading.format)
+            await store.record_events(connection, [
+                store.Event(document_id, None, store.RECEIVED, self.name, source.received_at),
+                store.Event(document_id, None, store.VALIDATED, self.name, self.context.clock(),
+                            detail={"kind": reading.kind, "payments": payments, "rejected": rejected}),
+            ])
+
+    async def _statements(self, document_id: str, source: Source, reading: DocumentReading) -> Forward | Reject:
+        """Statements are kept, not booked. They are judged as a set (balances continue from page
+        to page), so one invalid statement rejects the document; then all are stored."""
+        problems: list[Issue] = []
+        for statement in await asyncio.to_thread(lambda: list(reading.statements())):
+            problems.extend(i for i in statement.issues if i.severity is Severity.ERROR)
+            if statement.statement is None and not statement.issues:
+                problems.append(Issue(code="FF01", rule="intake.unreadable_statement",
+                                      path=f"statement {statement.index + 1}",
+                                      message="the statement could not be read"))
+        if problems:
+            return await self._reject_document(document_id, source, reading, problems)
+        stored = 0
+        statements = reading.statements()
+        while True:
+            chunk = await asyncio.to_thread(lambda: list(islice(statements, self.settings.chunk_size)))
+            if not chunk:
+                break
+            async with self.context.pool.acquire() as connection:
+                await store.record_statements(connection, [s.statement for s in chunk if s.statement is not None])
+            stored += len(chunk)
+        await self._finish(document_id, source, reading, payments=0, rejected=0)
+        log_event("intake.statements_stored", stage=self.name, document_id=document_id, statements=stored)
+        return Forward(())
 
     async def _reject_document(self, document_id: str, source: Source, reading: DocumentReading,
                                issues: Sequence[Issue]) -> Reject:
@@ -179,14 +233,6 @@ class IntakeStage(BatchingStage):
                 yield payment_message(names.payments, source.sender, payment, "intake")
             for report in reports:
                 yield status_message(names, report)
-        async with self.context.pool.acquire() as connection, connection.transaction():
-            await store.finish_document(connection, document_id, status="accepted", msg_id=reading.msg_id,
-                                        payment_count=accepted_count, rejected_count=rejected_count,
-                                        issues=reading.issues, detected_format=reading.format)
-            await store.record_events(connection, [
-                store.Event(document_id, None, store.RECEIVED, self.name, source.received_at),
-                store.Event(document_id, None, store.VALIDATED, self.name, datetime.now(UTC),
-                            detail={"payments": accepted_count, "rejected": rejected_count}),
-            ])
+        await self._finish(document_id, source, reading, payments=accepted_count, rejected=rejected_count)
         log_event("intake.document_split", stage=self.name, document_id=document_id, payments=accepted_count,
                   rejected=rejected_count)
