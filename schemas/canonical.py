@@ -10,7 +10,7 @@ to is noted where it is not obvious (pacs.008.001.08, `CdtTrfTxInf/...`).
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -140,6 +140,13 @@ class Instruction(Model):
     text: str | None = None
 
 
+class TimeIndication(Model):
+    """A settlement time: MT 13C (CLSTIME, RNCTIME, SNDTIME); pacs.008 SttlmTmReq / SttlmTmIndctn."""
+
+    code: str
+    at: time                                     # with its UTC offset
+
+
 class ReferredDocument(Model):
     type_code: str | None = None        # CINV, CREN...
     number: str | None = None
@@ -183,8 +190,30 @@ class Source(Model):
     submission_id: str | None = None     # AMQP message_id of the submission, echoed as correlation id
 
 
+class UnderlyingCustomerTransfer(Model):
+    """The customer transfer a cover payment pays for (MT202 COV sequence B; pacs.009 UndrlygCstmrCdtTrf)."""
+
+    debtor: Party
+    debtor_account: Account | None = None
+    debtor_agent: Agent | None = None
+    intermediary_agents: tuple[Agent, ...] = ()
+    creditor_agent: Agent | None = None
+    creditor: Party
+    creditor_account: Account | None = None
+    remittance: RemittanceInfo | None = None
+    instructed_amount: Amount | None = None
+    instructions_for_creditor_agent: tuple[Instruction, ...] = ()
+    instructions_for_next_agent: tuple[Instruction, ...] = ()
+
+
 class Payment(Model):
-    """One credit transfer, whatever format it arrived in."""
+    """One credit transfer, whatever format it arrived in.
+
+    `kind` says whose money moves: a customer credit transfer (pacs.008, MT103) or a transfer
+    between financial institutions (pacs.009, MT202), where debtor and creditor are banks
+    (identified by `Party.identification.any_bic`) and a cover payment carries the customer
+    transfer it covers in `underlying_customer_transfer`.
+    """
 
     type: Literal["Payment/1"] = "Payment/1"
     payment_id: str
@@ -210,6 +239,7 @@ class Payment(Model):
     acceptance_date_time: datetime | None = None
 
     # settlement and payment type
+    kind: Literal["customer", "institution"] = "customer"
     settlement_method: str | None = None       # CLRG, INDA, INGA, COVE
     clearing_system: str | None = None         # SttlmInf/ClrSys/Cd or Prtry
     instruction_priority: str | None = None
@@ -219,11 +249,16 @@ class Payment(Model):
     purpose: str | None = None
     charge_bearer: str | None = None           # DEBT, CRED, SHAR, SLEV
     charges: tuple[Charge, ...] = ()
+    time_indications: tuple[TimeIndication, ...] = ()
     instant: bool = False
 
     # parties and agents
     instructing_agent: Agent | None = None
     instructed_agent: Agent | None = None
+    instructing_reimbursement_agent: Agent | None = None   # MT 53a; GrpHdr/SttlmInf/InstgRmbrsmntAgt
+    instructed_reimbursement_agent: Agent | None = None    # MT 54a
+    third_reimbursement_agent: Agent | None = None         # MT 55a
+    settlement_account: Account | None = None              # MT 53B with an account only; SttlmInf/SttlmAcct
     previous_instructing_agents: tuple[Agent, ...] = ()
     intermediary_agents: tuple[Agent, ...] = ()
     initiating_party: Party | None = None
@@ -239,6 +274,8 @@ class Payment(Model):
     instructions_for_creditor_agent: tuple[Instruction, ...] = ()
     instructions_for_next_agent: tuple[Instruction, ...] = ()
     remittance: RemittanceInfo | None = None
+    regulatory_reporting: tuple[str, ...] = ()             # MT 77B lines; RgltryRptg/Dtls/Inf
+    underlying_customer_transfer: UnderlyingCustomerTransfer | None = None
 
     # added by later stages
     rail: str | None = None
