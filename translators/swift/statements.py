@@ -1,0 +1,244 @@
+"""MT940 and MT950 statements to and from the canonical `Statement` (DOMAIN §1.8, §3.3, §8.11, §8.41-8.42).
+
+One FIN message (one page) is one canonical `Statement`. The mapping, field by field:
+
+    :20: / :21:          reference / related_reference
+    :25:                 account: an IBAN (schwifty-valid) or another id; in `BIC/account`
+                         form the BIC is the account_servicer
+    :25P:                its account as :25:; its BIC is the account *owner's* (SWIFT MT940
+                         field 25a), which the canonical model has no place for: a Loss
+    sender (block 1/2)   account_servicer when :25: names no bank; none for a bare text block
+    :28C:                statement_number, sequence_number, as written (00123, 001)
+    :60F: / :60M:        first balance: OPBD / ITBD
+    :62F: / :62M:        second balance: CLBD / ITBD
+    :64:, each :65:      CLAV, FWAV
+    :61:                 an Entry: value date; entry date (year inferred across the year end);
+                         C/D/RC/RD as credit + reversal (RC: credit=False, reversal=True);
+                         funds code; amount in the statement currency (the 60a currency);
+                         type id (NTRF) as bank_transaction_code; owner reference (NONREF ->
+                         None); servicer reference; supplementary details as additional_info
+    :86: after a :61:    that entry's information, whole
+    :86: after :62a:     the statement's information
+
+`to_statement` never raises: what it cannot read (a field the validator rejects) is left
+out with an `mt9.unmapped` issue; validate first (`validate_message(m, rules=RULES_BY_SPEC)`).
+`from_statement` (`statements_render.py`) writes statements back, `check_continuity`
+(`statements_continuity.py`) checks pages and statements of a file or stream against each
+other, and `RULES_BY_SPEC` (`statements_rules.py`) holds the single-page rules; all four
+are importable from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Final
+
+from schemas.canonical import Account, Agent, Amount, Balance, Entry, Source, Statement, statement_id_for
+from schemas.issues import Issue
+from translators.base import Loss, Translated
+from translators.iso20022.common import bic_problem, iban_problem
+from translators.swift.fields import StatementLine, parse_statement_line
+from translators.swift.model import Field, FinMessage, swift_issue
+from translators.swift.mt940_quirks import apply_quirks
+from translators.swift.notation import NotationError
+from translators.swift.statements_continuity import ContinuityChecker, check_continuity
+from translators.swift.statements_fields import (
+    BALANCE_TYPE_OF_TAG,
+    booked_balances,
+    closing_balance,
+    entry_date,
+    opening_balance,
+    read_balance,
+    read_statement_number,
+    to_balance,
+)
+from translators.swift.statements_render import MAX_STATEMENT_CHARACTERS, from_statement
+from translators.swift.statements_rules import RULES_BY_SPEC
+from translators.swift.values import parse_yymmdd
+
+__all__ = [
+    "MAX_STATEMENT_CHARACTERS",
+    "RULES_BY_SPEC",
+    "ContinuityChecker",
+    "check_continuity",
+    "from_statement",
+    "join_pages",
+    "to_statement",
+]
+
+_issue = swift_issue
+NO_CURRENCY: Final = "XXX"          # ISO 4217 "no currency": entries of a statement without a readable balance
+
+
+def message_type_id(message: FinMessage) -> str:
+    """`mt950` for an MT950, `mt940` otherwise (a bare statement is an MT940 unless declared)."""
+    return "mt950" if message.message_type == "950" else "mt940"
+
+
+@dataclass(slots=True)
+class _Line:
+    """A read `:61:` waiting for its `:86:`."""
+
+    line: StatementLine
+    item: Field
+    currency: str
+    information: str | None = None
+
+
+@dataclass
+class _Reading:
+    """What `to_statement` collects while it walks the fields of one page."""
+
+    message: FinMessage
+    losses: list[Loss] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    balances: list[Balance] = field(default_factory=list)
+    lines: list[_Line | None] = field(default_factory=list)       # None: a :61: that could not be read
+    currency: str | None = None
+    reference: str | None = None
+    related_reference: str | None = None
+    account: Account | None = None
+    account_servicer: Agent | None = None
+    statement_number: str | None = None
+    sequence_number: str | None = None
+    information: str | None = None
+
+    def unmapped(self, item: Field, what: str) -> None:
+        self.issues.append(_issue("mt9.unmapped", f"the {what} on line {item.line} cannot be read; it is left out of "
+                                  "the statement (see the validation issues)", f":{item.tag}:"))
+
+
+def to_statement(message: FinMessage, *, document_id: str, index: int, source: Source,
+                 quirks: Sequence[str] = ()) -> Translated[Statement]:
+    """An MT940/MT950 page as a canonical `Statement` (DOMAIN §3.3); never raises.
+
+    `quirks` names bank quirks to apply (`mt940_quirks.QUIRKS`), as the sender's profile
+    lists them (STYLE rule 17); an unknown name is a ValueError (a configuration error).
+    """
+    reading = _Reading(message)
+    previous = ""
+    closed = False
+    for item in message.fields:
+        tag = item.tag
+        if tag == "61":
+            _entry(reading, item)
+        elif tag == "86":
+            _information(reading, item, previous, closed)
+        elif tag in BALANCE_TYPE_OF_TAG:
+            _balance(reading, item)
+            closed = closed or tag[:2] == "62"
+        elif tag == "20":
+            reading.reference = item.value
+        elif tag == "21":
+            reading.related_reference = item.value
+        elif tag in ("25", "25P"):
+            _account(reading, item)
+        elif tag == "28C":
+            numbers = read_statement_number(item.value)
+            if numbers is None:
+                reading.unmapped(item, ":28C: statement number")
+            else:
+                reading.statement_number, reading.sequence_number = numbers
+        else:
+            reading.losses.append(Loss(f":{tag}:", "", f"field :{tag}: is not part of MT940/MT950"))
+        previous = tag
+    account = reading.account
+    if account is None:
+        account = Account(id="", scheme="")
+        reading.issues.append(_issue("mt9.unmapped", "the statement has no readable account (:25:)", ":25:"))
+    servicer = reading.account_servicer
+    if servicer is None and message.sender_bic is not None:
+        servicer = Agent(bic=message.sender_bic)
+    entries = apply_quirks([_entry_of(pending, reading) for pending in reading.lines if pending is not None], quirks)
+    statement = Statement(
+        statement_id=statement_id_for(document_id, index), document_id=document_id, index=index, source=source,
+        message_type=message_type_id(message), reference=reading.reference,
+        related_reference=reading.related_reference, account=account, account_servicer=servicer,
+        statement_number=reading.statement_number, sequence_number=reading.sequence_number,
+        balances=tuple(reading.balances), entries=tuple(entries), information=reading.information)
+    return Translated(statement, tuple(reading.losses), tuple(reading.issues))
+
+
+def _balance(reading: _Reading, item: Field) -> None:
+    found = read_balance(item.value)
+    balance = to_balance(BALANCE_TYPE_OF_TAG[item.tag], found) if found is not None else None
+    if balance is None or found is None:
+        reading.unmapped(item, f":{item.tag}: balance")
+        return
+    if reading.currency is None and item.tag[:2] in ("60", "62"):
+        reading.currency = found.currency
+    reading.balances.append(balance)
+
+
+def _account(reading: _Reading, item: Field) -> None:
+    text, _, owner_bic = item.value.partition("\n")
+    if owner_bic:
+        reading.losses.append(Loss(":25P:", "the account", "the :25P: identifier code names the account owner; "
+                                   "the canonical statement has no account owner"))
+    bank, slash, rest = text.partition("/")
+    if slash and rest and len(bank) in (8, 11) and bic_problem(bank) is None:
+        reading.account_servicer = Agent(bic=bank)
+        text = rest
+    reading.account = Account(id=text) if iban_problem(text) is None else Account(id=text, scheme="")
+
+
+def _entry(reading: _Reading, item: Field) -> None:
+    line = parse_statement_line(item.value)
+    if isinstance(line, NotationError):
+        reading.unmapped(item, ":61: statement line")
+        reading.lines.append(None)
+        return
+    currency = reading.currency
+    if currency is None:
+        reading.issues.append(_issue("mt9.unmapped", f"the :61: on line {item.line} comes before any readable "
+                                     f"opening balance: its currency is unknown ({NO_CURRENCY} used)", ":61:"))
+        currency = NO_CURRENCY
+    reading.lines.append(_Line(line, item, currency))
+
+
+def _entry_of(pending: _Line, reading: _Reading) -> Entry:
+    line, item = pending.line, pending.item
+    try:
+        value_date = parse_yymmdd(line.value_date)
+    except ValueError:
+        value_date = None
+        reading.unmapped(item, ":61: value date")
+    booking_date = None
+    if line.entry_date is not None and value_date is not None:
+        booking_date = entry_date(value_date, line.entry_date)
+        if booking_date is None:
+            reading.unmapped(item, ":61: entry date")
+    return Entry(amount=Amount(value=line.amount_value, currency=pending.currency), credit=line.is_credit,
+                 reversal=line.is_reversal, booking_date=booking_date, value_date=value_date,
+                 funds_code=line.funds_code, bank_transaction_code=line.transaction_type,
+                 account_owner_reference=line.owner_reference, account_servicer_reference=line.servicer_reference,
+                 additional_info=line.supplementary_details, information=pending.information)
+
+
+def _information(reading: _Reading, item: Field, previous: str, closed: bool) -> None:
+    if previous == "61" and reading.lines:
+        pending = reading.lines[-1]
+        if pending is not None:                       # else: part of a :61: already reported unmapped
+            pending.information = item.value
+        return
+    if closed:
+        current = reading.information
+        reading.information = item.value if current is None else f"{current}\n{item.value}"
+        return
+    reading.losses.append(Loss(":86:", "", f"the :86: on line {item.line} belongs to no statement line (C24)"))
+
+
+def join_pages(pages: Sequence[Statement]) -> Statement:
+    """The pages of one statement as one: the first page's identity and opening balance, every entry in
+    order, the last page's closing, available and forward balances and closing information."""
+    if not pages:
+        raise ValueError("join_pages needs at least one page")
+    first, last = pages[0], pages[-1]
+    opening, closing = opening_balance(first), closing_balance(last)
+    booked = set(map(id, booked_balances(last)))
+    balances = [b for b in (opening, closing) if b is not None]
+    balances += [b for b in last.balances if id(b) not in booked]
+    entries = tuple(entry for page in pages for entry in page.entries)
+    return first.model_copy(update={"balances": tuple(balances), "entries": entries,
+                                    "information": last.information})

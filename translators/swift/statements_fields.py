@@ -1,0 +1,170 @@
+"""Readings of the statement fields MT940/MT950 share: balances, `:28C:`, the `:61:` entry date (DOMAIN §1.8).
+
+Balance fields `:60F:` `:60M:` `:62F:` `:62M:` `:64:` `:65:` are `1!a6!n3!a15d`: D/C
+mark, YYMMDD date, ISO 4217 currency, amount. `:28C:` is `5n[/5n]`: statement number,
+then the page (sequence) number when the statement runs over several messages.
+
+The canonical model keeps balances in a fixed order, so that `:60M:` and `:62M:`, both
+camt `ITBD`, stay apart: the opening balance first (60F -> OPBD, 60M -> ITBD), the
+closing booked balance second (62F -> CLBD, 62M -> ITBD), then 64 (CLAV) and each 65
+(FWAV), as DOMAIN §3.3 maps them. `opening_balance` and `closing_balance` read that
+order back, and also accept statements from other sources whose balances are typed.
+
+Sources: SWIFT Standards MT SRU2025, Category 9, MT940/MT950 field specifications 28C,
+60a, 61, 62a, 64, 65 (as summarised in DOMAIN §1.8 and §8.11).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Final
+
+from schemas.canonical import Amount, Balance, Statement
+from translators.swift.values import format_amount, format_yymmdd, parse_amount, parse_yymmdd
+
+OPENING_FIRST: Final = "OPBD"       # 60F: opening booked balance of the first page
+INTERMEDIATE: Final = "ITBD"        # 60M and 62M: the balance carried between pages
+CLOSING_FINAL: Final = "CLBD"       # 62F: closing booked balance of the last page
+CLOSING_AVAILABLE: Final = "CLAV"   # 64
+FORWARD_AVAILABLE: Final = "FWAV"   # 65 (repeatable)
+BALANCE_TYPE_OF_TAG: Final = {"60F": OPENING_FIRST, "60M": INTERMEDIATE, "62F": CLOSING_FINAL,
+                              "62M": INTERMEDIATE, "64": CLOSING_AVAILABLE, "65": FORWARD_AVAILABLE}
+BALANCE_TAGS: Final = frozenset(BALANCE_TYPE_OF_TAG)
+NO_REFERENCE: Final = "NONREF"      # :61: subfield 7 when the account owner gave no reference
+
+_BALANCE: Final = re.compile(r"([CD])([0-9]{6})([A-Z]{3})([0-9]{1,14},[0-9]*)")
+_STATEMENT_NUMBER: Final = re.compile(r"([0-9]{1,5})(?:/([0-9]{1,5}))?")
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceField:
+    """A balance field's four parts as written (`C251124EUR12379,50`)."""
+
+    mark: str
+    date_text: str
+    currency: str
+    amount_text: str
+
+    @property
+    def credit(self) -> bool:
+        return self.mark == "C"
+
+    @property
+    def amount(self) -> Decimal:
+        return parse_amount(self.amount_text)
+
+    @property
+    def signed(self) -> Decimal:
+        """The balance as a signed number: a debit (D) balance is negative."""
+        return self.amount if self.mark == "C" else -self.amount
+
+    def date(self) -> date | None:
+        """The date, or None if it is not a calendar date (the validator reports T50)."""
+        try:
+            return parse_yymmdd(self.date_text)
+        except ValueError:
+            return None
+
+    def display(self) -> str:
+        return f"{self.mark} {self.amount_text} {self.currency}"
+
+
+def read_balance(value: str) -> BalanceField | None:
+    """A `1!a6!n3!a15d` balance field, or None when it does not have that form (the validator says why)."""
+    found = _BALANCE.fullmatch(value)
+    if found is None or len(found.group(4)) > 15:
+        return None
+    return BalanceField(*found.groups())
+
+
+def format_balance(balance: Balance) -> str:
+    """A canonical balance as `1!a6!n3!a15d` (ValueError if the amount does not fit the currency or 15d)."""
+    mark = "C" if balance.credit else "D"
+    return f"{mark}{format_yymmdd(balance.date)}{balance.amount.currency}" \
+           f"{format_amount(balance.amount.value, balance.amount.currency)}"
+
+
+def to_balance(type_code: str, field: BalanceField) -> Balance | None:
+    """A canonical balance from a read balance field (None if its date is not a date)."""
+    when = field.date()
+    if when is None:
+        return None
+    return Balance(type_code=type_code, amount=Amount(value=field.amount, currency=field.currency),
+                   credit=field.credit, date=when)
+
+
+def read_statement_number(value: str) -> tuple[str, str | None] | None:
+    """`:28C:` `5n[/5n]` as (statement number, page number or None), texts as written; None if malformed."""
+    found = _STATEMENT_NUMBER.fullmatch(value)
+    if found is None:
+        return None
+    return found.group(1), found.group(2)
+
+
+def page_number(sequence_number: str | None) -> int:
+    """The page of a statement: its `:28C:` sequence number, 1 when there is none (a one-page statement)."""
+    return int(sequence_number) if sequence_number and sequence_number.isdigit() else 1
+
+
+def entry_year(value_date: date, month: int, day: int) -> int:
+    """The year, among the value date's and the years around it, whose month-day lies nearest the value date."""
+    best_year, best_distance = value_date.year, None
+    for year in (value_date.year - 1, value_date.year, value_date.year + 1):
+        nearest_day = min(day, calendar.monthrange(year, month)[1])
+        distance = abs((date(year, month, nearest_day) - value_date).days)
+        if best_distance is None or distance < best_distance:
+            best_year, best_distance = year, distance
+    return best_year
+
+
+def entry_date(value_date: date, mmdd: str) -> date | None:
+    """The `:61:` entry date (MMDD) in the year that puts it nearest to the value date (DOMAIN §8.11).
+
+    Entry 1231 with value date 2026-01-02 is 2025-12-31; entry 0102 with value date
+    2025-12-31 is 2026-01-02. None when the month-day does not exist in that year (0229
+    outside a leap year) or is no month-day at all.
+    """
+    if len(mmdd) != 4 or not mmdd.isdigit():
+        return None
+    month, day = int(mmdd[:2]), int(mmdd[2:])
+    if not 1 <= month <= 12 or not 1 <= day <= 31:
+        return None
+    year = entry_year(value_date, month, day)
+    if day > calendar.monthrange(year, month)[1]:
+        return None
+    return date(year, month, day)
+
+
+def booked_balances(statement: Statement) -> list[Balance]:
+    return [balance for balance in statement.balances
+            if balance.type_code in (OPENING_FIRST, INTERMEDIATE, CLOSING_FINAL)]
+
+
+def opening_balance(statement: Statement) -> Balance | None:
+    """The opening booked balance: OPBD, or the ITBD that comes before the closing balance (60M)."""
+    booked = booked_balances(statement)
+    for balance in booked:
+        if balance.type_code == OPENING_FIRST:
+            return balance
+    if len(booked) >= 2 and booked[0].type_code == INTERMEDIATE:
+        return booked[0]
+    return None
+
+
+def closing_balance(statement: Statement) -> Balance | None:
+    """The closing booked balance: CLBD, or the last ITBD after the opening balance (62M)."""
+    booked = booked_balances(statement)
+    for balance in booked:
+        if balance.type_code == CLOSING_FINAL:
+            return balance
+    opening = opening_balance(statement)
+    later = [balance for balance in booked if balance is not opening and balance.type_code == INTERMEDIATE]
+    return later[-1] if later else None
+
+
+def signed(balance: Balance) -> Decimal:
+    return balance.amount.value if balance.credit else -balance.amount.value
