@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 XSD_MANIFEST := .cache/xsd/manifest.json
 
-.PHONY: install run demo test test-unit bench lint services definitions clean
+.PHONY: install run demo test test-unit bench bench-mt lint services definitions clean
 
 install: $(STAMP) $(XSD_MANIFEST)
 
@@ -37,6 +37,10 @@ test-unit: install
 
 bench: install services
 	$(BIN)/python -m bench.e2e
+
+# SWIFT MT940 against two MT940 libraries (installed under .cache/bench-packages, never dependencies), and MT103
+bench-mt: install
+	$(BIN)/python -m bench.mt
 
 lint: install
 	$(BIN)/ruff check .

@@ -134,20 +134,31 @@ class InstitutionSettings(Section):
     name: str = "Qenex Demo Bank"
 
 
+PAYMENT_KINDS: frozenset[str] = frozenset({"customer", "institution"})
+
+
 class RailSettings(Section):
     """An outbound rail: the message it speaks and how the group header is filled."""
 
-    format: Literal["pacs.008.001.08"] = "pacs.008.001.08"
+    format: Literal["pacs.008.001.08", "mt"] = "pacs.008.001.08"   # mt: SWIFT FIN, MT103 / MT202 / MT202 COV
     settlement_method: Literal["CLRG", "INDA", "INGA", "COVE"] = "CLRG"
     clearing_system: str | None = None           # SttlmInf/ClrSys/Cd, e.g. TGT, FDW, STG
     instructed_agent_bic: str | None = None      # None: the creditor agent
+    mt_stp: bool = False                         # mt rails: send MT103 as MT103 STP ({119:STP})
     description: str = ""
+
+    @property
+    def carries(self) -> frozenset[str]:
+        """Which payments the rail's message can carry: pacs.008 only customer transfers
+        (institution transfers need pacs.009); MT both, as MT103 and MT202 / MT202 COV."""
+        return PAYMENT_KINDS if self.format == "mt" else frozenset({"customer"})
 
 
 class RoutingRule(Section):
     id: str = Field(pattern=NAME_PATTERN)
     currencies: tuple[str, ...] = Field(min_length=1)   # ISO 4217 codes, or "*" for any
     rail: str = Field(pattern=NAME_PATTERN)
+    kinds: tuple[Literal["customer", "institution"], ...] = ("customer", "institution")
 
 
 def _default_rails() -> dict[str, RailSettings]:
@@ -158,11 +169,14 @@ def _default_rails() -> dict[str, RailSettings]:
         "chaps": RailSettings(clearing_system="STG", instructed_agent_bic="BKENGB2LXXX",
                               description="CHAPS Sterling"),
         "swift": RailSettings(settlement_method="INDA", description="correspondent banking (CBPR+)"),
+        "swift-fin": RailSettings(format="mt", settlement_method="INDA",
+                                  description="correspondent banking in SWIFT MT (MT103, MT202, MT202 COV)"),
     }
 
 
 def _default_rules() -> tuple[RoutingRule, ...]:
     return (
+        RoutingRule(id="banks-swift-fin", currencies=("*",), rail="swift-fin", kinds=("institution",)),
         RoutingRule(id="eur-target2", currencies=("EUR",), rail="target2"),
         RoutingRule(id="usd-fedwire", currencies=("USD",), rail="fedwire"),
         RoutingRule(id="gbp-chaps", currencies=("GBP",), rail="chaps"),
@@ -284,6 +298,9 @@ class Settings(BaseSettings):
         for rule in self.routing.rules:
             if rule.rail not in self.rails:
                 raise ValueError(f"routing rule {rule.id!r} names rail {rule.rail!r}, which is not under 'rails'")
+            if not set(rule.kinds) & self.rails[rule.rail].carries:
+                raise ValueError(f"routing rule {rule.id!r} sends {'/'.join(rule.kinds)} transfers to rail "
+                                 f"{rule.rail!r}, whose format {self.rails[rule.rail].format} cannot carry them")
         return self
 
     _base_dir: Path = PrivateAttr(default=PROJECT_ROOT)

@@ -53,6 +53,7 @@ class DocumentView:
     issues: list[dict[str, Any]]
     events: list[dict[str, Any]] = field(default_factory=list)
     payments: list[PaymentView] = field(default_factory=list)
+    statements: int = 0                          # MT940/MT950 pages kept from this document
 
     @property
     def final(self) -> bool:
@@ -93,6 +94,8 @@ async def document_view(connection: Any, document_id: str) -> DocumentView | Non
         elif e["payment_id"] in by_payment:
             by_payment[e["payment_id"]].events.append(_event(e))
     view.payments = list(by_payment.values())
+    view.statements = await connection.fetchval("SELECT count(*) FROM statements WHERE document_id = $1",
+                                                document_id)
     return view
 
 

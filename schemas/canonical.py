@@ -393,6 +393,27 @@ def account_key(account: Account | None, agent: Agent | None) -> str | None:
     return f"{bank}:{account.id}" if bank else account.id
 
 
+LORO_PREFIX = "loro:"
+
+
+def loro_account_key(bic: str) -> str:
+    """The account a correspondent bank holds with us, by its BIC11 (`loro:BANKBEBBXXX`)."""
+    return LORO_PREFIX + (bic + "XXX" if len(bic) == 8 else bic)
+
+
+def debited_account_key(payment: Payment) -> str | None:
+    """Whose account a payment debits in our ledger. A customer transfer: the debtor's account.
+    A transfer between banks (MT202, pacs.009): the instructing bank's account with us, named
+    as the settlement account (MT :53B:) or known by its BIC (its loro account)."""
+    if payment.kind == "institution":
+        if payment.settlement_account is not None:
+            return account_key(payment.settlement_account, None)
+        instructing = payment.instructing_agent
+        if instructing is not None and instructing.bic:
+            return loro_account_key(instructing.bic)
+    return account_key(payment.debtor_account, payment.debtor_agent)
+
+
 def statement_id_for(document_id: str, index: int) -> str:
     return stable_id("statement", document_id, str(index))
 

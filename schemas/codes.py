@@ -170,6 +170,9 @@ RULES: dict[str, RuleSpec] = {
     "intake.sender": RuleSpec(
         "FF01", "the sender id (routing key or x-gw-sender) is missing or malformed", "README: the ingress contract",
         "a routing key with spaces"),
+    "deliver.no_receiver": RuleSpec(
+        "RC04", "an MT rail needs a receiver BIC: the payment has no creditor agent BIC and the rail no correspondent",
+        "DOMAIN §1.2 (block 2 receiver)", "a payment whose creditor agent is known only by a clearing code"),
     "deliver.unknown_rail": RuleSpec(
         "FF01", "the payment names a rail that is not configured", "config/gateway.yaml rails", "rail 'sic'"),
     "detect.unreadable": RuleSpec("FF01", "the file cannot be read", "gateway validate", "permission denied"),
@@ -254,6 +257,13 @@ RULES: dict[str, RuleSpec] = {
     "mt.T26": RuleSpec(
         "FF01", "a reference starts or ends with / or contains // (T26)", "DOMAIN §1.5 (:20:, :21:)",
         ":20:/REF"),
+    "mt.unsupported_message": RuleSpec(
+        "FF01", "a message type the gateway does not process in this file (an MT101 among payments, a payment "
+        "among statements), or a file with no message it processes", "translators/swift/reader.py",
+        "an MT101 in a file of MT103s"),
+    "mt.kept_message": RuleSpec(
+        "NARR", "an MT900/910/199/299 in a file of payments or statements: kept with the file (information)",
+        "translators/swift/reader.py", "an MT199 after two MT103s"),
     "mt.party": RuleSpec(
         "FF01", "a party field's identifier, clearing code or numbered lines are wrong (T56, T73)",
         "DOMAIN §1.5 (party fields, 50F/59F)", ":59F:/ACC\\n2/STREET (no 1/ first)"),

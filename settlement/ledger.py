@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from schemas.canonical import Payment, account_key
-from schemas.codes import fits_currency, to_minor_units
+from schemas.canonical import Payment, debited_account_key
+from schemas.codes import fits_currency, is_currency, to_minor_units
 from schemas.issues import Issue
 
 DEBIT_LEG = 1
@@ -60,7 +60,7 @@ def clearing_account_id(rail: str, currency: str) -> str:
 
 
 def debtor_account_id(payment: Payment) -> str | None:
-    return account_key(payment.debtor_account, payment.debtor_agent)
+    return debited_account_key(payment)
 
 
 def decide(requests: Sequence[BookingRequest], accounts: dict[str, AccountState],
@@ -139,9 +139,9 @@ async def book(connection: Any, requests: Sequence[BookingRequest], at: datetime
     decided: dict[str, Verdict] = {}
     if fresh:
         wanted = sorted({k for r in fresh for k in _account_ids(r.payment)})
-        states = await connection.fetch(
-            "SELECT account_id, currency, kind, balance_minor, overdraft_limit_minor, blocked "
-            "FROM ledger_accounts WHERE account_id = ANY($1::text[]) ORDER BY account_id FOR UPDATE", wanted)
+        states = await _lock_accounts(connection, wanted)
+        if await _open_clearing_accounts(connection, fresh, {s["account_id"] for s in states}):
+            states = await _lock_accounts(connection, wanted)
         accounts = {s["account_id"]: AccountState(
             s["account_id"], s["currency"].strip(), s["kind"], s["balance_minor"], s["overdraft_limit_minor"],
             s["blocked"]) for s in states}
@@ -153,6 +153,27 @@ async def book(connection: Any, requests: Sequence[BookingRequest], at: datetime
         pid = request.payment.payment_id
         out.append(decided[pid] if pid in decided else replace(earlier[pid], replayed=True))
     return out
+
+
+async def _lock_accounts(connection: Any, wanted: list[str]) -> list[Any]:
+    return await connection.fetch(  # type: ignore[no-any-return]
+        "SELECT account_id, currency, kind, balance_minor, overdraft_limit_minor, blocked "
+        "FROM ledger_accounts WHERE account_id = ANY($1::text[]) ORDER BY account_id FOR UPDATE", wanted)
+
+
+async def _open_clearing_accounts(connection: Any, requests: Sequence[BookingRequest], known: set[str]) -> bool:
+    """A rail routed by a rule for any currency ("*") gets its clearing account in a currency the
+    first time a payment in that currency reaches it; True when one was opened."""
+    needed = {(clearing_account_id(r.payment.rail, currency), currency) for r in requests
+              if r.payment.rail and is_currency(currency := r.payment.interbank_settlement_amount.currency)}
+    missing = sorted((account, currency) for account, currency in needed if account not in known)
+    if not missing:
+        return False
+    await connection.execute(
+        "INSERT INTO ledger_accounts (account_id, currency, kind, name, overdraft_limit_minor, blocked) "
+        "SELECT a, c, 'clearing', a, NULL, false FROM unnest($1::text[], $2::text[]) AS x(a, c) "
+        "ON CONFLICT (account_id) DO NOTHING", [m[0] for m in missing], [m[1] for m in missing])
+    return True
 
 
 def _account_ids(payment: Payment) -> list[str]:

@@ -59,6 +59,7 @@ class TransactionReading:
     index: int
     payment: Payment | None
     issues: tuple[Issue, ...] = ()
+    reference: str | None = None                 # the sender's id for it (MT :20:), for a report without a payment
 
     @property
     def rejected(self) -> bool:

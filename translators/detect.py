@@ -21,6 +21,7 @@ from schemas.profiles import Limits
 from schemas.xsd import name_for
 from translators.base import DocumentReader, DocumentReading, ReadContext
 from translators.iso20022 import pacs008, xml
+from translators.swift import reader as swift_reader
 
 SNIFF_BYTES: Final = 64 * 1024
 # Families
@@ -129,7 +130,12 @@ def _is_nacha(text: bytes) -> bool:
 
 # Formats processed now, by detected format id (STYLE rule 5: one row per format).
 SUPPORTED_READERS: Final[dict[str, DocumentReader]] = {
-    version: pacs008.read for version in pacs008.SUPPORTED_VERSIONS}
+    **{version: pacs008.read for version in pacs008.SUPPORTED_VERSIONS},
+    **{format_id: swift_reader.read for format_id in swift_reader.FORMATS},
+}
+
+# Families whose reader sorts out the message types itself (a FIN file may mix them).
+FAMILY_READERS: Final[dict[str, DocumentReader]] = {SWIFT_MT: swift_reader.read}
 
 
 def read_document(data: bytes, context: ReadContext) -> DocumentReading:
@@ -137,7 +143,7 @@ def read_document(data: bytes, context: ReadContext) -> DocumentReading:
     detection = detect(data)
     if detection.issues:
         return DocumentReading(format=detection.format, issues=list(detection.issues))
-    reader = SUPPORTED_READERS.get(detection.format)
+    reader = SUPPORTED_READERS.get(detection.format) or FAMILY_READERS.get(detection.family)
     if reader is None:
         variant = f" ({detection.variant})" if detection.variant else ""
         return DocumentReading(format=detection.format, issues=[_issue(

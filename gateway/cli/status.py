@@ -52,7 +52,8 @@ def _event_json(e: dict[str, Any]) -> dict[str, Any]:
 def _document_json(d: DocumentView) -> dict[str, Any]:
     return {"document_id": d.document_id, "sender": d.sender, "channel": d.channel, "format": d.format,
             "msg_id": d.msg_id, "file_name": d.file_name, "status": d.status,
-            "received_at": d.received_at.isoformat(), "payment_count": d.payment_count, "issues": d.issues,
+            "received_at": d.received_at.isoformat(), "payment_count": d.payment_count, "statements": d.statements,
+            "issues": d.issues,
             "history": [_event_json(e) for e in d.events]}
 
 
@@ -89,7 +90,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     print(f"document {view.document_id}  {view.format}  from {view.sender} via {view.channel}"
           + (f"  file {view.file_name}" if view.file_name else "") + f"  msg id {view.msg_id or '-'}")
-    print(f"  status {view.status}, {view.payment_count if view.payment_count is not None else '?'} payment(s)")
+    kept = f", {view.statements} statement(s) kept" if view.statements else ""
+    print(f"  status {view.status}, {view.payment_count if view.payment_count is not None else '?'} payment(s){kept}")
     _print_events(view.events, "    ")
     for issue in view.issues[:10]:
         print(f"    {issue.get('severity', 'error')} {issue['code']} {issue['rule']} {issue['path']}: "

@@ -53,20 +53,25 @@ def validate_file(path: Path, profile: Profile, catalogue: XsdCatalogue) -> dict
                           catalogue=catalogue)
     reading = read_document(data, context)
     issues = list(reading.issues)
-    payments = 0
+    payments = statements = 0
     if reading.accepted:
         for transaction in reading.transactions():
             if transaction.payment is not None:
                 payments += 1
             issues.extend(transaction.issues)
-    return _result(path, reading.format, profile, payments, issues)
+        for statement in reading.statements():
+            if statement.statement is not None:
+                statements += 1
+            issues.extend(statement.issues)
+    return _result(path, reading.format, profile, payments, issues, kind=reading.kind, statements=statements)
 
 
-def _result(path: Path, fmt: str, profile: Profile, payments: int, issues: list[Issue]) -> dict[str, Any]:
+def _result(path: Path, fmt: str, profile: Profile, payments: int, issues: list[Issue], *,
+            kind: str = "payments", statements: int = 0) -> dict[str, Any]:
     rejected = any(i.severity is Severity.ERROR for i in issues)
     return {
         "schema": "gateway.validate/1", "path": str(path), "format": fmt, "profile": profile.id,
-        "verdict": "reject" if rejected else "accept", "payments": payments,
+        "verdict": "reject" if rejected else "accept", "kind": kind, "payments": payments, "statements": statements,
         "issues": [{"code": i.code, "rule": i.rule, "path": i.path, "message": i.message,
                     "severity": i.severity.value} for i in issues[:MAX_LISTED_ISSUES]],
     }
@@ -88,8 +93,9 @@ def run(args: argparse.Namespace) -> int:
         if args.json:
             sys.stdout.write(json.dumps(result) + "\n")
         else:
-            print(f"{result['verdict'].upper():<7} {result['format']:<17} {result['payments']:>6} payment(s)  "
-                  f"{result['path']}")
+            counted = (f"{result['statements']:>6} statement(s)" if result["kind"] == "statements"
+                       else f"{result['payments']:>6} payment(s)")
+            print(f"{result['verdict'].upper():<7} {result['format']:<17} {counted}  {result['path']}")
             for issue in result["issues"]:
                 where = f" at {issue['path']}" if issue["path"] else ""
                 print(f"        {issue['severity']:<7} {issue['code']:<5} {issue['rule']}{where}: {issue['message']}")

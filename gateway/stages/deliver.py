@@ -1,14 +1,17 @@
 """Deliver: render the rail's message and write it atomically into the rail's outbox.
 
-One pacs.008 per payment, named by the payment id: writing it again after a
-redelivery replaces the file with identical bytes, so a payment is never delivered
-twice under two names. Output is checked against the official XSD before it is written.
+One message per payment (a pacs.008, or an MT103 / MT202 / MT202 COV on a rail that
+speaks SWIFT MT), named by the payment id: writing it again after a redelivery replaces
+the file with identical bytes, so a payment is never delivered twice under two names.
+Output is checked before it is written: against the official XSD, or by the same network
+validation incoming MT messages get.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from gateway import store
@@ -18,35 +21,80 @@ from gateway.config import RailSettings
 from gateway.outcomes import Forward, Outcome, Park
 from gateway.stages.common import BatchingStage, StageContext, decode, sha256
 from schemas.canonical import Agent, Payment
-from schemas.issues import Issue
+from schemas.issues import Issue, Severity
 from translators.iso20022 import pacs008
 from translators.iso20022.xml import validate_bytes
+from translators.swift import mt103, mt202
+from translators.swift.blocks import parse
+from translators.swift.reader import validate_fin_message
 
 PACS008_NAMESPACE = "urn:iso:std:iso:20022:tech:xsd:{version}"
 
 
-def outbound_file_name(payment: Payment) -> str:
+@dataclass(frozen=True)
+class Rendered:
+    """The rail's message for one payment, or the issues that stop it (then nothing is written)."""
+
+    name: str
+    data: bytes = b""
+    issues: tuple[Issue, ...] = ()
+    losses: int = 0
+
+
+def outbound_file_name(payment: Payment, rail: RailSettings | None = None) -> str:
+    if rail is not None and rail.format == "mt":
+        return f"{_mt_type(payment)}-{payment.payment_id}.fin"
     return f"pacs008-{payment.payment_id}.xml"
+
+
+def _mt_type(payment: Payment) -> str:
+    if payment.kind == "customer":
+        return "mt103"
+    return "mt202cov" if payment.underlying_customer_transfer is not None else "mt202"
+
+
+def as_instructed_by_us(payment: Payment, institution_bic: str) -> Payment:
+    """We instruct now: whoever instructed us becomes a previous instructing agent (at most 3 kept)."""
+    previous = list(payment.previous_instructing_agents)
+    if payment.instructing_agent is not None and payment.instructing_agent.bic != institution_bic:
+        previous.append(payment.instructing_agent)
+    return payment.model_copy(update={
+        "instructing_agent": None, "instructed_agent": None, "previous_instructing_agents": tuple(previous[-3:])})
 
 
 def render_for_rail(payment: Payment, rail: RailSettings, institution_bic: str) -> bytes:
     """The pacs.008 this institution sends on the rail for one settled payment."""
     instructed = Agent(bic=rail.instructed_agent_bic) if rail.instructed_agent_bic else payment.creditor_agent
-    us = Agent(bic=institution_bic)
-    # we instruct now: whoever instructed us becomes the previous instructing agent (at most 3 kept)
-    previous = list(payment.previous_instructing_agents)
-    if payment.instructing_agent is not None and payment.instructing_agent.bic != institution_bic:
-        previous.append(payment.instructing_agent)
-    outbound = payment.model_copy(update={
-        "instructing_agent": None, "instructed_agent": None, "previous_instructing_agents": tuple(previous[-3:])})
     created_at = payment.settled_at or payment.routed_at
     if created_at is None:
         raise ValueError(f"payment {payment.payment_id} reached delivery without a settlement time")
     return pacs008.render(
-        [outbound], msg_id=payment.payment_id, created_at=created_at,
+        [as_instructed_by_us(payment, institution_bic)], msg_id=payment.payment_id, created_at=created_at,
         settlement_method=rail.settlement_method, clearing_system=rail.clearing_system,
-        instructing_agent=us, instructed_agent=instructed, version=rail.format,
+        instructing_agent=Agent(bic=institution_bic), instructed_agent=instructed, version=rail.format,
     )
+
+
+def render_mt(payment: Payment, rail: RailSettings, institution_bic: str) -> Rendered:
+    """MT103 (STP when the rail says so) for a customer transfer, MT202 / MT202 COV between banks;
+    sent to the rail's correspondent, else to the creditor agent. Re-validated as the network would."""
+    name = outbound_file_name(payment, rail)
+    receiver = rail.instructed_agent_bic or (payment.creditor_agent.bic if payment.creditor_agent else None)
+    if not receiver:
+        return Rendered(name, issues=(Issue(code="RC04", rule="deliver.no_receiver", path="CdtrAgt/FinInstnId/BICFI",
+                                            message="an MT message needs a receiver BIC: the payment has no creditor "
+                                            "agent BIC and the rail names no correspondent"),))
+    outbound = as_instructed_by_us(payment, institution_bic)
+    if payment.kind == "customer":
+        translated = mt103.from_payment(outbound, sender_bic=institution_bic, receiver_bic=receiver,
+                                        variant="STP" if rail.mt_stp else None)
+    else:
+        translated = mt202.from_payment(outbound, sender_bic=institution_bic, receiver_bic=receiver)
+    data = translated.value.encode("ascii", "replace")
+    problems = [i for i in translated.issues if i.severity is Severity.ERROR]
+    for message in parse(data).messages:
+        problems += [i for i in validate_fin_message(message) if i.severity is Severity.ERROR]
+    return Rendered(name, data, tuple(problems), len(translated.losses))
 
 
 class DeliverStage(BatchingStage):
@@ -93,14 +141,22 @@ class DeliverStage(BatchingStage):
                     code="FF01", rule="deliver.unknown_rail", path="rail",
                     message=f"rail {payment.rail!r} is not configured"),)))
                 continue
-            data = render_for_rail(payment, rail, settings.institution.bic)
-            if self.validate_output:
-                namespace = PACS008_NAMESPACE.format(version=rail.format)
-                issues = validate_bytes(data, self.context.catalogue.schema_for(namespace))
-                if issues:
-                    outcomes.append(Park("rendered message is not valid against its XSD", tuple(issues[:20])))
+            if rail.format == "mt":
+                rendered = render_mt(payment, rail, settings.institution.bic)
+                if rendered.issues:
+                    outcomes.append(Park("the rendered MT message does not pass network validation",
+                                         rendered.issues[:20]))
                     continue
-            name = outbound_file_name(payment)
+                data, name = rendered.data, rendered.name
+            else:
+                data = render_for_rail(payment, rail, settings.institution.bic)
+                if self.validate_output:
+                    namespace = PACS008_NAMESPACE.format(version=rail.format)
+                    issues = validate_bytes(data, self.context.catalogue.schema_for(namespace))
+                    if issues:
+                        outcomes.append(Park("rendered message is not valid against its XSD", tuple(issues[:20])))
+                        continue
+                name = outbound_file_name(payment, rail)
             files.append(OutboundFile(self.outbox / (payment.rail or "unknown"), name, data))
             written.append((payment, name, sha256(data)))
             outcomes.append(Forward(()))

@@ -77,6 +77,18 @@ def _received_at(value: str | None) -> datetime | None:
     return moment if moment.tzinfo is not None else None
 
 
+def unread_transaction_report(document_id: str, payment_id: str, source: Source, reading: DocumentReading,
+                              transaction: TransactionReading, at: datetime) -> StatusReport:
+    """RJCT for a transaction no payment could be read from (an MT101 among MT103s, an MT103
+    without :32A:): the sender still hears about it, by its own reference where it has one."""
+    errors = [i for i in transaction.issues if i.severity is Severity.ERROR] or list(transaction.issues)
+    return StatusReport(
+        report_id=report_id_for(document_id, payment_id, TX_STATUS_REJECTED), document_id=document_id,
+        payment_id=payment_id, index=transaction.index, source=source, stage="intake", status=TX_STATUS_REJECTED,
+        reasons=tuple(errors[:20]), created_at=at, original_msg_id=transaction.reference or reading.msg_id,
+        original_message_type=reading.format, original_creation_date_time=reading.creation_date_time)
+
+
 class IntakeStage(BatchingStage):
     name = "intake"
 
@@ -223,6 +235,8 @@ class IntakeStage(BatchingStage):
                                           {"issues": store.issues_json(errors[:20])}))
                 if t.payment is not None:
                     reports.append(payment_report(t.payment, TX_STATUS_REJECTED, self.name, now, errors))
+                else:
+                    reports.append(unread_transaction_report(document_id, payment_id, source, reading, t, now))
             async with self.context.pool.acquire() as connection, connection.transaction():
                 await store.record_payments(connection, accepted)
                 await store.record_rejected_transactions(connection, document_id, source, rows)

@@ -23,8 +23,9 @@ from schemas.issues import Issue
 
 def rule_table(context: StageContext) -> RuleTable:
     settings = context.settings
-    rules = [RouteRule(r.id, frozenset(r.currencies), r.rail) for r in settings.routing.rules]
-    return RuleTable(rules, settings.broker.settle_shards)
+    rules = [RouteRule(r.id, frozenset(r.currencies), r.rail, frozenset(r.kinds)) for r in settings.routing.rules]
+    carries = {name: rail.carries for name, rail in settings.rails.items()}
+    return RuleTable(rules, settings.broker.settle_shards, carries)
 
 
 class RouteStage(BatchingStage):

@@ -64,3 +64,11 @@ def test_relative_paths_are_relative_to_the_project_of_the_config_file(tmp_path:
     path.write_text("paths:\n  data_dir: data\n")
     settings = load_settings(path)
     assert settings.resolved_paths.outbox_dir == tmp_path / "data" / "outbox"
+
+
+def test_a_routing_rule_cannot_send_bank_transfers_to_a_rail_that_speaks_only_pacs008(tmp_path: Path) -> None:
+    path = tmp_path / "gateway.yaml"
+    path.write_text("rails: {target2: {format: pacs.008.001.08}}\n"
+                    "routing: {rules: [{id: banks, currencies: [EUR], kinds: [institution], rail: target2}]}\n")
+    with pytest.raises(ConfigError, match="cannot carry"):
+        load_settings(path)

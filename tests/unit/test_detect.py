@@ -180,9 +180,12 @@ def test_garbage_is_an_unknown_format() -> None:
     assert (detection.format, [i.rule for i in detection.issues]) == ("unknown", ["detect.unknown_format"])
 
 
-def test_the_registry_processes_pacs008_versions_08_to_10() -> None:
-    assert set(SUPPORTED_READERS) == {"pacs.008.001.08", "pacs.008.001.09", "pacs.008.001.10"}
-    assert all(reader is pacs008.read for reader in SUPPORTED_READERS.values())
+def test_the_registry_processes_pacs008_versions_08_to_10_and_swift_mt() -> None:
+    iso = {name for name in SUPPORTED_READERS if not name.startswith("mt")}
+    assert iso == {"pacs.008.001.08", "pacs.008.001.09", "pacs.008.001.10"}
+    assert all(SUPPORTED_READERS[name] is pacs008.read for name in iso)
+    assert {name for name in SUPPORTED_READERS if name.startswith("mt")} == {
+        "mt103", "mt202", "mt202cov", "mt940", "mt950", "mt900", "mt910", "mt199", "mt299"}
 
 
 def test_read_document_dispatches_a_supported_format_to_its_reader() -> None:
@@ -197,7 +200,6 @@ def test_read_document_dispatches_a_supported_format_to_its_reader() -> None:
 @pytest.mark.parametrize(
     ("data", "named"),
     [
-        (fin("I103QNXGDEFFXXXXN", "{3:{119:STP}}"), "mt103 (stp)"),
         (iso_document("pain.001.001.09", "CstmrCdtTrfInitn"), "pain.001.001.09"),
         (iso_document("pacs.008.001.02", "FIToFICstmrCdtTrf"), "pacs.008.001.02"),
         (nacha_file(), "nacha"),

@@ -61,3 +61,27 @@ def test_minor_units_follow_the_currency_exponent() -> None:
     assert verdict.amount_minor == 1500
     [bad] = decide([request("1500.5", currency="JPY")], jpy)
     assert bad.issue is not None and bad.issue.code == "CH20"
+
+
+def bank_transfer(settlement_account: str | None = None) -> BookingRequest:
+    """An MT202: the instructing bank's money moves, not the ordering institution's account at that bank."""
+    customer = request("40.00").payment
+    payment = customer.model_copy(update={
+        "kind": "institution", "message_type": "mt202", "instructing_agent": Agent(bic="COBADEFF"),
+        "debtor_account": Account(id="ACCOUNT-AT-COBA", scheme=""),
+        "settlement_account": Account(id=settlement_account, scheme="") if settlement_account else None})
+    return BookingRequest(payment, b"")
+
+
+def test_a_transfer_between_banks_debits_the_instructing_banks_loro_account() -> None:
+    book = accounts()
+    book["loro:COBADEFFXXX"] = AccountState("loro:COBADEFFXXX", "EUR", "customer", 10_000, 0, False)
+    [verdict] = decide([bank_transfer()], book)
+    assert verdict.booked and verdict.debit_account == "loro:COBADEFFXXX"
+
+
+def test_a_settlement_account_named_by_the_sender_is_the_one_debited() -> None:
+    book = accounts()
+    book["VOSTRO-4711"] = AccountState("VOSTRO-4711", "EUR", "customer", 10_000, 0, False)
+    [verdict] = decide([bank_transfer("VOSTRO-4711")], book)
+    assert verdict.booked and verdict.debit_account == "VOSTRO-4711"

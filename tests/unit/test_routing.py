@@ -44,3 +44,32 @@ def test_payments_of_one_debtor_account_always_land_on_the_same_shard() -> None:
 def test_shards_spread_accounts() -> None:
     seen = {shard_of(f"ACCOUNT{i}", 8) for i in range(200)}
     assert seen == set(range(8))
+
+
+def bank_transfer(currency: str) -> Payment:
+    return payment(currency).model_copy(update={
+        "kind": "institution", "message_type": "mt202", "debtor_account": None,
+        "instructing_agent": Agent(bic="COBADEFFXXX")})
+
+
+MIXED = RuleTable([RouteRule("banks", frozenset({"*"}), "swift-fin", frozenset({"institution"})),
+                   RouteRule("eur", frozenset({"EUR"}), "target2")], shards=4,
+                  carries={"target2": frozenset({"customer"}), "swift-fin": frozenset({"customer", "institution"})})
+
+
+def test_a_rule_may_take_only_transfers_between_banks() -> None:
+    assert MIXED.route(bank_transfer("EUR")).rail == "swift-fin"        # type: ignore[union-attr]
+    assert MIXED.route(payment("EUR")).rail == "target2"                # type: ignore[union-attr]
+
+
+def test_a_rail_whose_message_cannot_carry_the_payment_is_passed_over() -> None:
+    table = RuleTable([RouteRule("eur", frozenset({"EUR"}), "target2")], shards=4,
+                      carries={"target2": frozenset({"customer"})})
+    issue = table.route(bank_transfer("EUR"))
+    assert isinstance(issue, Issue) and issue.code == "AM03"
+    assert "financial institutions" in issue.message
+
+
+def test_a_bank_transfer_is_sharded_by_the_instructing_banks_loro_account() -> None:
+    decision = MIXED.route(bank_transfer("EUR"))
+    assert decision.shard == shard_of("loro:COBADEFFXXX", 4)           # type: ignore[union-attr]

@@ -65,6 +65,13 @@ def _write_reasons(parent: xml.XmlElement, reasons: Sequence[Issue]) -> None:
             add(reason, "AddtlInf", line)
 
 
+def message_name(message_type: str | None) -> str:
+    """OrgnlMsgNmId: an ISO message as its identifier (pacs.008.001.08), an MT as SWIFT writes it (MT103)."""
+    if not message_type:
+        return UNKNOWN_MESSAGE
+    return message_type.upper() if message_type.startswith("mt") else message_type
+
+
 def _original_msg_id(report: StatusReport) -> str:
     return report.original_msg_id or f"{UNKNOWN_MESSAGE}-{report.document_id[:24]}"
 
@@ -99,7 +106,7 @@ def _render_group(message: xml.XmlElement, original: str, reports: list[StatusRe
     first = reports[0]
     group = container(message, "OrgnlGrpInfAndSts")
     add(group, "OrgnlMsgId", original)
-    add(group, "OrgnlMsgNmId", first.original_message_type or UNKNOWN_MESSAGE)
+    add(group, "OrgnlMsgNmId", message_name(first.original_message_type))
     created = next((r.original_creation_date_time for r in reports if r.original_creation_date_time), None)
     add(group, "OrgnlCreDtTm", created.isoformat() if created is not None else None)
     count = next((r.original_number_of_transactions for r in reports
@@ -117,7 +124,7 @@ def _render_transaction(message: xml.XmlElement, report: StatusReport) -> None:
     transaction = container(message, "TxInfAndSts")
     original = container(transaction, "OrgnlGrpInf")
     add(original, "OrgnlMsgId", _original_msg_id(report))
-    add(original, "OrgnlMsgNmId", report.original_message_type or UNKNOWN_MESSAGE)
+    add(original, "OrgnlMsgNmId", message_name(report.original_message_type))
     add(transaction, "OrgnlInstrId", report.original_instr_id)
     add(transaction, "OrgnlEndToEndId", report.original_end_to_end_id)
     add(transaction, "OrgnlTxId", report.original_tx_id)

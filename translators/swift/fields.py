@@ -20,8 +20,9 @@ does not cover.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from decimal import Decimal
 from typing import Final
@@ -45,7 +46,7 @@ __all__ = [
 ]
 
 SRU: Final = "SRU2025"
-ComponentParser = Callable[[str], "list[str | None] | NotationError"]
+ComponentParser = Callable[[str], "Sequence[str | None] | NotationError"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +124,13 @@ _STATEMENT_PARTS: Final = ("value date 6!n", "entry date [4!n]", "debit/credit m
                            "supplementary details [$34x]")
 
 
-def statement_line_components(value: str) -> list[str | None] | NotationError:
+# A statement line is read three times (field check, page balance rule, mapping): keep the last
+# pages' worth of readings so the second and third are lookups. Bounded: a cache, not a store.
+STATEMENT_LINE_CACHE: Final = 4096
+
+
+@lru_cache(maxsize=STATEMENT_LINE_CACHE)
+def statement_line_components(value: str) -> tuple[str | None, ...] | NotationError:
     """The 9 subfields of `:61:` `6!n[4!n]2a[1!a]15d1!a3!c16x[//16x][$34x]` (DOMAIN §1.8), or why not.
 
     The D/C mark is read first as RC/RD (and EC/ED, for MT942), then C/D, then an
@@ -132,7 +139,7 @@ def statement_line_components(value: str) -> list[str | None] | NotationError:
     """
     found = _STATEMENT_LINE.fullmatch(value)
     if found is not None:
-        return list(found.groups())
+        return found.groups()
     return _explain_statement_line(value)
 
 
@@ -223,9 +230,19 @@ class StatementLine:
         return parse_yymmdd(self.value_date)
 
 
+def forget_statement_lines() -> None:
+    """Empty the statement line caches (benchmarks: each pass must read its lines afresh)."""
+    statement_line_components.cache_clear()
+    _statement_line.cache_clear()
+
+
 def parse_statement_line(field_or_value: Field | str) -> StatementLine | NotationError:
     """`:61:` as a `StatementLine`, or the `NotationError` saying which subfield is wrong."""
-    value = field_or_value.value if isinstance(field_or_value, Field) else field_or_value
+    return _statement_line(field_or_value.value if isinstance(field_or_value, Field) else field_or_value)
+
+
+@lru_cache(maxsize=STATEMENT_LINE_CACHE)
+def _statement_line(value: str) -> StatementLine | NotationError:
     parts = statement_line_components(value)
     if isinstance(parts, NotationError):
         return parts

@@ -6,8 +6,9 @@ instruction for the creditor agent (code + text), PHON/TELE/PHOI/TELI/REPA -> an
 instruction for the next agent whose text is `/CODE/information`; :72: `/INS/` -> a
 previous instructing agent, `/ACC/` -> creditor agent, `/REC/` -> next agent, `/INT/` ->
 next agent as `/INT/text`. :72: lines are `/8c/text` then `//continuation`; continuation
-lines join without a separator (as :70:, DOMAIN §3.1), so writing cuts the text at exact
-widths and reading gives it back. Everything else is a `Loss` when read and a reported
+lines join without a separator after a full line (as :70:, DOMAIN §3.1) and with a space
+after a line ended early by hand, so writing cuts the text at exact widths and reading gives
+it back. Everything else is a `Loss` when read and a reported
 loss when written (DOMAIN §3.4).
 """
 
@@ -106,16 +107,27 @@ def sender_to_receiver_segments(value: str) -> tuple[list[tuple[str, str]], list
     """:72: as (code, text) segments, continuation lines joined; the numbers of lines that fit neither form."""
     segments: list[tuple[str, str]] = []
     stray: list[int] = []
+    previous = ""
     for number, line in enumerate(value.split("\n"), start=1):
         coded = CODE_LINE.match(line) if not line.startswith("//") else None
         if coded is not None:
             segments.append((coded.group(1), line[coded.end():]))
         elif line.startswith("//") and segments:
             code, text = segments[-1]
-            segments[-1] = (code, text + line[2:])
+            segments[-1] = (code, text + _separator(previous, line[2:]) + line[2:])
         else:
             stray.append(number)
+        previous = line
     return segments, stray
+
+
+def _separator(previous: str, continuation: str) -> str:
+    """A space between a line the sender ended early and its continuation: the writer fills every line
+    to 35 characters, except before a continuation starting with `:` or `-` (DOMAIN §8.8), so a
+    shorter line was broken at a word by hand."""
+    if len(previous) >= LINE_WIDTH or not continuation or continuation[0] in ":- " or previous.endswith(" "):
+        return ""
+    return " "
 
 
 def read_sender_to_receiver(item: Field, into: Instructions, losses: list[Loss], *,

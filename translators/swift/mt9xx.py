@@ -23,8 +23,9 @@ from typing import Final
 from schemas.issues import Issue
 from translators.swift.messages import MessageView, NetworkRule
 from translators.swift.model import FinMessage, swift_issue
+from translators.swift.statements_fields import money_value
 from translators.swift.validate import validate_message
-from translators.swift.values import parse_amount, parse_yymmdd
+from translators.swift.values import parse_yymmdd
 
 _issue = swift_issue
 MESSAGE_TYPES: Final = frozenset({"900", "910", "199", "299"})
@@ -49,7 +50,8 @@ def summarise(message: FinMessage) -> dict[str, str | None]:
     """What the pipeline stores of an MT900/910/199/299: type, references, account, :32A:, narrative.
 
     Values are texts as written except `value_date` (ISO 8601) and `amount` (a decimal
-    with a point); a part that cannot be read is None (validation says why). Never raises.
+    with a point and the currency's ISO 4217 decimals: `1000,` EUR is `1000.00`); a part
+    that cannot be read is None (validation says why). Never raises.
     """
     kind = message.message_type
     amount_field = message.field("32A")
@@ -62,7 +64,7 @@ def summarise(message: FinMessage) -> dict[str, str | None]:
             value_date = None
         currency = text[6:9] if len(text) >= 9 and text[6:9].isalpha() else None
         try:
-            amount = str(parse_amount(text[9:]))
+            amount = str(money_value(text[9:], currency or ""))
         except ValueError:
             amount = None
     account = next((field.value.split("\n")[0] for field in message.fields if field.tag in ("25", "25P")), None)

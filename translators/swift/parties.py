@@ -123,7 +123,7 @@ def _numbered_party(field: Field, lines: tuple[tuple[str, str], ...], code: str 
     town_name = " ".join(town for town in towns if town) or None
     if address or address_country or town_name:
         postal = PostalAddress(country=address_country or None, town_name=town_name, address_lines=tuple(address))
-    others = ()
+    others: tuple[GenericIdentification, ...] = ()
     if code and code in PARTY_IDENTIFIER_CODES:
         others = (GenericIdentification(id=identifier or "", scheme_code=code, issuer=country or None),)
     identification = None
@@ -265,7 +265,8 @@ def write_customer(party: Party, account: Account | None, number: str, allowed: 
         return None
     if option == "F":
         lines = _numbered_lines(party, ordering, source, target, report)
-        return f"{number}F", "\n".join([*(head or [identifier or ""]), *lines])
+        first = head or ([identifier] if identifier else [])     # 59F has no mandatory first line
+        return f"{number}F", "\n".join([*first, *lines])
     lines = wrap_words(report.x_text(party.name, f"{source}/name", target), LINE_WIDTH)
     for line in address_lines(address, source, target, report):
         lines.extend(wrap_words(report.x_text(line, f"{source}/postal_address", target), LINE_WIDTH))

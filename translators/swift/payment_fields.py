@@ -113,7 +113,7 @@ def header_losses(message: FinMessage) -> list[Loss]:
               for tag, _ in message.user_header if tag in _UNKEPT_USER_HEADER]
     if message.validation_flag == "STP":
         losses.append(Loss("block 3/{119:}", "STP", "the STP validation flag is not part of the payment "
-                           "(from_payment(stp=True) writes it again)"))
+                           "(from_payment(variant=\"STP\") writes it again)"))
     header = message.application_header
     if isinstance(header, InputHeader) and header.priority == "U":
         losses.append(Loss("block 2", "", "the urgent delivery priority has no canonical field"))
@@ -125,18 +125,26 @@ def header_losses(message: FinMessage) -> list[Loss]:
 # --- :70: remittance information and the end-to-end id ---------------------------------------------------
 
 def read_remittance(field: Field | None) -> tuple[RemittanceInfo | None, str | None]:
-    """:70: as one unstructured line (lines joined, codes kept) and the `/ROC/` reference, if any."""
+    """:70: as one unstructured text (lines joined, codes kept) and the `/ROC/` reference, if any.
+
+    A first line holding only `/ROC/reference` is the end-to-end id that `write_remittance` put
+    there, not remittance text: it is left out of the text so that a round trip gives it back.
+    """
     if field is None:
         return None, None
+    lines = field.lines
     end_to_end = None
-    for line in field.lines:
+    for line in lines:
         at = line.find("/ROC/")
         if at >= 0:
             rest = line[at + 5:]
             following = _NEXT_CODE.search(rest)
             end_to_end = (rest[:following.start()] if following else rest).strip() or None
             break
-    return RemittanceInfo(unstructured=("".join(field.lines),)), end_to_end
+    if end_to_end is not None and lines[0] == "/ROC/" + end_to_end:
+        lines = lines[1:]
+    text = "".join(lines)
+    return (RemittanceInfo(unstructured=(text,)) if text else None), end_to_end
 
 
 def write_remittance(remittance: RemittanceInfo | None, end_to_end_id: str | None, source: str,
@@ -150,10 +158,7 @@ def write_remittance(remittance: RemittanceInfo | None, end_to_end_id: str | Non
     lines: list[str] = []
     if end_to_end_id and end_to_end_id != NOT_PROVIDED:
         roc = "/ROC/" + end_to_end_id
-        if text.startswith(roc):
-            lines.append(roc)
-            text = text[len(roc):]
-        elif read_remittance(Field("70", text, text, 0, 0))[1] == end_to_end_id:
+        if read_remittance(Field("70", text, text, 0, 0))[1] == end_to_end_id:
             pass                                               # already carried inside the text
         elif len(end_to_end_id) <= END_TO_END_IN_REMITTANCE and all(char in X_SET for char in end_to_end_id):
             lines.append(roc)

@@ -14,7 +14,8 @@ One FIN message (one page) is one canonical `Statement`. The mapping, field by f
     :64:, each :65:      CLAV, FWAV
     :61:                 an Entry: value date; entry date (year inferred across the year end);
                          C/D/RC/RD as credit + reversal (RC: credit=False, reversal=True);
-                         funds code; amount in the statement currency (the 60a currency);
+                         funds code; amount in the statement currency (the first readable 60a,
+                         else 62a), with its ISO 4217 decimals;
                          type id (NTRF) as bank_transaction_code; owner reference (NONREF ->
                          None); servicer reference; supplementary details as additional_info
     :86: after a :61:    that entry's information, whole
@@ -48,14 +49,15 @@ from translators.swift.statements_fields import (
     booked_balances,
     closing_balance,
     entry_date,
+    money_value,
     opening_balance,
     read_balance,
     read_statement_number,
+    statement_date,
     to_balance,
 )
 from translators.swift.statements_render import MAX_STATEMENT_CHARACTERS, from_statement
 from translators.swift.statements_rules import RULES_BY_SPEC
-from translators.swift.values import parse_yymmdd
 
 __all__ = [
     "MAX_STATEMENT_CHARACTERS",
@@ -116,7 +118,7 @@ def to_statement(message: FinMessage, *, document_id: str, index: int, source: S
     `quirks` names bank quirks to apply (`mt940_quirks.QUIRKS`), as the sender's profile
     lists them (STYLE rule 17); an unknown name is a ValueError (a configuration error).
     """
-    reading = _Reading(message)
+    reading = _Reading(message, currency=_statement_currency(message))
     previous = ""
     closed = False
     for item in message.fields:
@@ -160,14 +162,24 @@ def to_statement(message: FinMessage, *, document_id: str, index: int, source: S
     return Translated(statement, tuple(reading.losses), tuple(reading.issues))
 
 
+def _statement_currency(message: FinMessage) -> str | None:
+    """The currency of the statement lines: that of the first readable 60a, else 62a, else 64/65 (C27 makes
+    them share a currency; a :61: has none of its own)."""
+    found: dict[str, str] = {}
+    for item in message.fields:
+        if item.tag in BALANCE_TYPE_OF_TAG and item.tag[:2] not in found:
+            balance = read_balance(item.value)
+            if balance is not None:
+                found[item.tag[:2]] = balance.currency
+    return next((found[number] for number in ("60", "62", "64", "65") if number in found), None)
+
+
 def _balance(reading: _Reading, item: Field) -> None:
     found = read_balance(item.value)
     balance = to_balance(BALANCE_TYPE_OF_TAG[item.tag], found) if found is not None else None
-    if balance is None or found is None:
+    if balance is None:
         reading.unmapped(item, f":{item.tag}: balance")
         return
-    if reading.currency is None and item.tag[:2] in ("60", "62"):
-        reading.currency = found.currency
     reading.balances.append(balance)
 
 
@@ -191,27 +203,26 @@ def _entry(reading: _Reading, item: Field) -> None:
         return
     currency = reading.currency
     if currency is None:
-        reading.issues.append(_issue("mt9.unmapped", f"the :61: on line {item.line} comes before any readable "
-                                     f"opening balance: its currency is unknown ({NO_CURRENCY} used)", ":61:"))
-        currency = NO_CURRENCY
+        reading.currency = currency = NO_CURRENCY           # reported once, for the first :61:
+        reading.issues.append(_issue("mt9.unmapped", f"the statement has no readable balance: the currency of the "
+                                     f":61: on line {item.line} and later ones is unknown ({NO_CURRENCY} used)",
+                                     ":61:"))
     reading.lines.append(_Line(line, item, currency))
 
 
 def _entry_of(pending: _Line, reading: _Reading) -> Entry:
     line, item = pending.line, pending.item
-    try:
-        value_date = parse_yymmdd(line.value_date)
-    except ValueError:
-        value_date = None
+    value_date = statement_date(line.value_date)
+    if value_date is None:
         reading.unmapped(item, ":61: value date")
     booking_date = None
     if line.entry_date is not None and value_date is not None:
         booking_date = entry_date(value_date, line.entry_date)
         if booking_date is None:
             reading.unmapped(item, ":61: entry date")
-    return Entry(amount=Amount(value=line.amount_value, currency=pending.currency), credit=line.is_credit,
-                 reversal=line.is_reversal, booking_date=booking_date, value_date=value_date,
-                 funds_code=line.funds_code, bank_transaction_code=line.transaction_type,
+    amount = Amount(value=money_value(line.amount, pending.currency), currency=pending.currency)
+    return Entry(amount=amount, credit=line.is_credit, reversal=line.is_reversal, booking_date=booking_date,
+                 value_date=value_date, funds_code=line.funds_code, bank_transaction_code=line.transaction_type,
                  account_owner_reference=line.owner_reference, account_servicer_reference=line.servicer_reference,
                  additional_info=line.supplementary_details, information=pending.information)
 

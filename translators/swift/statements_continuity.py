@@ -105,7 +105,7 @@ def _follows(previous: Statement, current: Statement) -> list[Issue]:
     page, previous_page = page_number(current.sequence_number), page_number(previous.sequence_number)
     number, previous_number = _number(current.statement_number), _number(previous.statement_number)
     numbered = number is not None and previous_number is not None
-    if previous.statement_number == current.statement_number:
+    if (number == previous_number) if numbered else previous.statement_number == current.statement_number:
         if numbered:
             return _next_page(previous, current, previous_final)
         if not previous_final and page == previous_page + 1:

@@ -21,10 +21,12 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Final
 
 from schemas.canonical import Amount, Balance, Statement
-from translators.swift.values import format_amount, format_yymmdd, parse_amount, parse_yymmdd
+from schemas.codes import currency_exponent
+from translators.swift.values import decimals_of, format_amount, format_yymmdd, parse_amount, parse_yymmdd
 
 OPENING_FIRST: Final = "OPBD"       # 60F: opening booked balance of the first page
 INTERMEDIATE: Final = "ITBD"        # 60M and 62M: the balance carried between pages
@@ -38,6 +40,7 @@ NO_REFERENCE: Final = "NONREF"      # :61: subfield 7 when the account owner gav
 
 _BALANCE: Final = re.compile(r"([CD])([0-9]{6})([A-Z]{3})([0-9]{1,14},[0-9]*)")
 _STATEMENT_NUMBER: Final = re.compile(r"([0-9]{1,5})(?:/([0-9]{1,5}))?")
+_QUANTUM: Final = {exponent: Decimal(1).scaleb(-exponent) for exponent in range(5)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +58,7 @@ class BalanceField:
 
     @property
     def amount(self) -> Decimal:
-        return parse_amount(self.amount_text)
+        return money_value(self.amount_text, self.currency)
 
     @property
     def signed(self) -> Decimal:
@@ -71,6 +74,17 @@ class BalanceField:
 
     def display(self) -> str:
         return f"{self.mark} {self.amount_text} {self.currency}"
+
+
+def money_value(amount_text: str, currency: str) -> Decimal:
+    """A SWIFT amount (`1000,`) with the currency's ISO 4217 decimals (`1000.00` EUR, `1000` JPY), so that
+    canonical amounts do not depend on how many decimals the sender wrote; an amount with more decimals
+    than the currency allows (C03, reported by the validator) keeps them all."""
+    value = parse_amount(amount_text)
+    exponent = currency_exponent(currency)
+    if exponent is None or decimals_of(amount_text) > exponent:
+        return value
+    return value.quantize(_QUANTUM.get(exponent) or Decimal(1).scaleb(-exponent))
 
 
 def read_balance(value: str) -> BalanceField | None:
@@ -105,6 +119,15 @@ def read_statement_number(value: str) -> tuple[str, str | None] | None:
     return found.group(1), found.group(2)
 
 
+@lru_cache(maxsize=8192)
+def statement_date(yymmdd: str) -> date | None:
+    """A YYMMDD date, None if it is not one (the validator reports T50); cached for bulk statements."""
+    try:
+        return parse_yymmdd(yymmdd)
+    except ValueError:
+        return None
+
+
 def page_number(sequence_number: str | None) -> int:
     """The page of a statement: its `:28C:` sequence number, 1 when there is none (a one-page statement)."""
     return int(sequence_number) if sequence_number and sequence_number.isdigit() else 1
@@ -121,6 +144,7 @@ def entry_year(value_date: date, month: int, day: int) -> int:
     return best_year
 
 
+@lru_cache(maxsize=8192)              # bulk statements repeat a few (value date, entry date) pairs
 def entry_date(value_date: date, mmdd: str) -> date | None:
     """The `:61:` entry date (MMDD) in the year that puts it nearest to the value date (DOMAIN §8.11).
 

@@ -70,6 +70,18 @@ class TextWriter:
                                     "(DOMAIN §8.8)"))
         return "\n".join(fixed)
 
+    def reference(self, value: str, path: str) -> str:
+        """A `:20:`/`:21:` reference (16x) that keeps the T26 slash rule: no `/` at either end, no `//`."""
+        text = self.text(value, path, length=16)
+        fixed = text
+        while "//" in fixed:
+            fixed = fixed.replace("//", "/")
+        fixed = fixed.strip("/") or "NONREF"
+        if fixed != text:
+            self.losses.append(Loss(path, fixed, 'T26: a reference neither starts nor ends with "/" nor holds "//": '
+                                    "slashes removed"))
+        return fixed
+
     def fail(self, path: str, message: str) -> None:
         self.issues.append(Issue(code="FF01", rule="mt9.render", path=path, message=message))
 

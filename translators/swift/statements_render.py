@@ -47,7 +47,7 @@ from translators.swift.statements_lines import Fields, TextWriter, entry_fields
 from translators.swift.statements_rules import money_text
 
 MAX_STATEMENT_CHARACTERS: Final = 2_000
-MIN_STATEMENT_CHARACTERS: Final = 600        # room for the header, one full :61: + :86:, and the closing fields
+MIN_STATEMENT_CHARACTERS: Final = 700        # room for the longest header, :61: + 6-line :86: and 62M (~690)
 _TEXT_BLOCK_OVERHEAD: Final = 5              # CRLF after {4: and CRLF- before }
 
 
@@ -75,7 +75,9 @@ def from_statement(statement: Statement, *, sender_bic: str | None, receiver_bic
     plan = _plan(statement, kind, sender_bic, writer)
     if plan is None or writer.issues:
         return Translated([], tuple(writer.losses), tuple(writer.issues))
-    pages = plan.pages(max_chars)
+    pages = plan.pages(max_chars, writer)
+    if writer.issues:
+        return Translated([], tuple(writer.losses), tuple(writer.issues))
     texts = [format_message(kind, sender_bic, receiver_bic, page) if sender_bic is not None and receiver_bic
              is not None else format_text_block(page) + "\r\n-\r\n" for page in pages]
     return Translated(texts, tuple(writer.losses), tuple(writer.issues))
@@ -84,6 +86,13 @@ def from_statement(statement: Statement, *, sender_bic: str | None, receiver_bic
 def field_length(tag: str, value: str) -> int:
     """Characters of `:TAG:value` in a text block, each inner line end a CRLF, plus the CRLF after it."""
     return len(tag) + 2 + len(value) + value.count("\n") + 2
+
+
+_Item = tuple[Fields, Decimal]           # an entry's :61: (+ :86:) fields and its signed amount
+
+
+def _size(item: _Item) -> int:
+    return sum(field_length(tag, value) for tag, value in item[0])
 
 
 @dataclass
@@ -98,7 +107,7 @@ class _Plan:
     numbered: bool
     opening: Balance
     closing: Balance
-    entries: list[tuple[Fields, Decimal]]
+    entries: list[_Item]
     trailer: Fields
 
     def _number(self, page: int, pages_known_single: bool) -> str:
@@ -112,14 +121,45 @@ class _Plan:
                           credit=credit, date=self.closing.date)
         return format_balance(balance)
 
-    def pages(self, max_chars: int) -> list[Fields]:
+    def pages(self, max_chars: int, writer: TextWriter) -> list[Fields]:
+        """Pages of at most `max_chars` (text block), filled in order; the last also holds 62F, 64, 65, 86."""
         limit = max_chars - _TEXT_BLOCK_OVERHEAD
-        groups: list[list[tuple[Fields, Decimal]]] = []
-        current: list[tuple[Fields, Decimal]] = []
+        try:
+            groups = self._fill(limit)
+        except ValueError as exc:                   # an intermediate balance longer than 15d
+            writer.fail("balances", f"an intermediate balance (62M/60M) cannot be written: {exc}")
+            return []
+        final = field_length("62F", format_balance(self.closing)) + sum(
+            field_length(tag, value) for tag, value in self.trailer)
+        before = groups[-1]
+        start = self._running_before(groups, before)
+        if self._length(len(groups), before, start) + final <= limit:
+            return self._render(groups)
+        # the closing fields do not fit on the last page: a new last page takes them, with as many of the
+        # previous page's last entries as fit beside them
+        tail: list[_Item] = []
+        tail_opening = start + sum((amount for _, amount in before), Decimal(0))
+        if self._length(len(groups) + 1, tail, tail_opening) + final > limit:
+            writer.fail("statement", f"the closing fields (62F, 64, 65, :86:) do not fit in a page of {max_chars} "
+                        "characters")
+            return []
+        while before:
+            item = before[-1]
+            if self._length(len(groups) + 1, [item, *tail], tail_opening - item[1]) + final > limit:
+                break
+            tail.insert(0, before.pop())
+            tail_opening -= item[1]
+        groups.append(tail)
+        return self._render(groups)
+
+    def _fill(self, limit: int) -> list[list[_Item]]:
+        """Entries packed greedily: each page with its header, its entries and a 62M within the limit."""
+        groups: list[list[_Item]] = []
+        current: list[_Item] = []
         running = signed(self.opening)
-        used = self._header_length(1 + len(groups), running)
+        used = self._header_length(1, running)
         for item in self.entries:
-            size = sum(field_length(tag, value) for tag, value in item[0])
+            size = _size(item)
             closing_size = field_length("62M", self._balance("62M", running + item[1]))
             if current and used + size + closing_size > limit:
                 groups.append(current)
@@ -128,24 +168,28 @@ class _Plan:
             current.append(item)
             used += size
             running += item[1]
-        trailer = sum(field_length(tag, value) for tag, value in self.trailer)
-        closing_size = field_length("62F", format_balance(self.closing))
-        tail: list[tuple[Fields, Decimal]] = []
-        while current and used + closing_size + trailer > limit:   # the last page also holds 64, 65 and 86
-            item = current.pop()
-            tail.insert(0, item)
-            used -= sum(field_length(tag, value) for tag, value in item[0])
         groups.append(current)
-        if tail:
-            groups.append(tail)
-        return self._render(groups)
+        return groups
+
+    def _running_before(self, groups: list[list[_Item]], group: list[_Item]) -> Decimal:
+        """The running balance at the start of `group` (the opening plus every earlier page's entries)."""
+        total = signed(self.opening)
+        for earlier in groups:
+            if earlier is group:
+                break
+            total += sum((amount for _, amount in earlier), Decimal(0))
+        return total
+
+    def _length(self, page: int, items: list[_Item], opening: Decimal) -> int:
+        """Header (60a for the balance `opening`) and entries of page `page` (1-based), without its closing."""
+        return self._header_length(page, opening) + sum(map(_size, items))
 
     def _header_length(self, page: int, opening: Decimal) -> int:
         number = self._number(self.first_page + page - 1, False)
         return (sum(field_length(tag, value) for tag, value in self.header) + field_length("28C", number)
                 + field_length("60M", self._balance("60M", opening)))
 
-    def _render(self, groups: list[list[tuple[Fields, Decimal]]]) -> list[Fields]:
+    def _render(self, groups: list[list[_Item]]) -> list[Fields]:
         pages: list[Fields] = []
         running = signed(self.opening)
         for number, group in enumerate(groups):
@@ -174,10 +218,10 @@ def _plan(statement: Statement, kind: str, sender_bic: str | None, writer: TextW
         return None
     opening, closing = booked
     currency = opening.amount.currency
-    header: Fields = [("20", writer.text(statement.reference or statement.statement_id.upper(), ":20:", length=16))]
+    header: Fields = [("20", writer.reference(statement.reference or statement.statement_id.upper()[:16], ":20:"))]
     if statement.related_reference:
         if kind == "940":
-            header.append(("21", writer.text(statement.related_reference, ":21:", length=16)))
+            header.append(("21", writer.reference(statement.related_reference, ":21:")))
         else:
             writer.losses.append(Loss(":21:", "", "MT950 has no related reference"))
     header.append(("25", _account(statement, sender_bic, writer)))

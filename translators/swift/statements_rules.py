@@ -48,8 +48,9 @@ from translators.swift.statements_fields import (
     page_number,
     read_balance,
     read_statement_number,
+    statement_date,
 )
-from translators.swift.values import decimals_of, format_amount, is_valid_mmdd, parse_yymmdd
+from translators.swift.values import decimals_of, format_amount, is_valid_mmdd
 
 _issue = swift_issue
 _OPENING: Final = frozenset({"60F", "60M"})
@@ -137,9 +138,8 @@ def statement_lines(view: MessageView) -> Iterable[Issue]:
 
 
 def _entry_date(value_date: str, mmdd: str, line: int) -> Iterable[Issue]:
-    try:
-        value = parse_yymmdd(value_date)
-    except ValueError:
+    value = statement_date(value_date)
+    if value is None:
         return                                       # T50 on the value date, reported by the core
     if is_valid_mmdd(mmdd) and entry_date(value, mmdd) is None:
         yield _issue("mt9.entry_date", f"T50: the entry date {mmdd} of the :61: on line {line} does not exist in "
