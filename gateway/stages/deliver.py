@@ -18,6 +18,7 @@ from gateway import store
 from gateway.adapters.outbox import OutboundFile, remove_orphaned_temporaries, write_batch
 from gateway.broker import Delivery
 from gateway.config import RailSettings
+from gateway.observability import log_event
 from gateway.outcomes import Forward, Outcome, Park
 from gateway.stages.common import BatchingStage, StageContext, decode, sha256
 from schemas.canonical import Agent, Payment
@@ -38,7 +39,7 @@ class Rendered:
     name: str
     data: bytes = b""
     issues: tuple[Issue, ...] = ()
-    losses: int = 0
+    losses: tuple[str, ...] = ()                 # what the MT message could not carry, one line each
 
 
 def outbound_file_name(payment: Payment, rail: RailSettings | None = None) -> str:
@@ -94,7 +95,8 @@ def render_mt(payment: Payment, rail: RailSettings, institution_bic: str) -> Ren
     problems = [i for i in translated.issues if i.severity is Severity.ERROR]
     for message in parse(data).messages:
         problems += [i for i in validate_fin_message(message) if i.severity is Severity.ERROR]
-    return Rendered(name, data, tuple(problems), len(translated.losses))
+    losses = tuple(f"{loss.path}: {loss.reason}" for loss in translated.losses)
+    return Rendered(name, data, tuple(problems), losses)
 
 
 class DeliverStage(BatchingStage):
@@ -148,6 +150,9 @@ class DeliverStage(BatchingStage):
                                          rendered.issues[:20]))
                     continue
                 data, name = rendered.data, rendered.name
+                if rendered.losses:
+                    log_event("deliver.mt_losses", stage=self.name, payment_id=payment.payment_id,
+                              losses=list(rendered.losses))
             else:
                 data = render_for_rail(payment, rail, settings.institution.bic)
                 if self.validate_output:
