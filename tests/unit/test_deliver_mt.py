@@ -17,7 +17,8 @@ US = "QNXGDEFFXXX"
 def settled(sample: str) -> Payment:
     [transaction] = list(read((SAMPLES / sample).read_bytes().decode()).transactions())
     assert transaction.payment is not None
-    return transaction.payment.model_copy(update={"rail": "swift-fin", "settled_at": datetime(2026, 11, 25, tzinfo=UTC)})
+    at = datetime(2026, 11, 25, tzinfo=UTC)
+    return transaction.payment.model_copy(update={"rail": "swift-fin", "settled_at": at})
 
 
 def test_a_customer_transfer_leaves_as_an_mt103_from_us_to_the_creditor_agent() -> None:

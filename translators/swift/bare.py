@@ -60,7 +60,8 @@ def parse_bare(lines: SourceText, message_type: str | None, max_messages: int, i
         chunk_end = terminator[1] if terminator is not None else body_end
         line += lines.count_ends(counted_to, start)
         counted_to = start
-        fields, found = split_fields(text, start, body_end, line, lines.newline, lines.count_ends)
+        fields, found = split_fields(text, start, body_end, line, lines.newline, lines.count_ends,
+                                     line_end=lines.line_end)
         pos = max(chunk_end, start + 1)
         if not fields:
             continue                                 # not a message: stays in the gap, reported as stray text

@@ -262,7 +262,7 @@ def _assemble(lines: SourceText, start: int, end: int, start_line: int, index: i
             issues.append(_issue("mt.text_block", "{4: must be followed by a line break", lines.at(content_start)))
         block4 = next(block for block in blocks if block.id == "4")
         fields, found_in_fields = split_fields(text, content_start, body_end, block4.line, lines.newline,
-                                               lines.count_ends)
+                                               lines.count_ends, line_end=lines.line_end)
         issues.extend(issue for _, issue in found_in_fields)
     present = {block.id for block in blocks}
     system = basic is not None and basic.service_id == SERVICE_ACK     # an ACK/NAK has no block 2

@@ -30,6 +30,7 @@ from typing import Final
 from translators.swift.model import Field
 from translators.swift.notation import X_SET, Category, NotationError, display_char
 from translators.swift.party import PartyField, parse_party
+from translators.swift.statements_fields import read_balance
 from translators.swift.values import parse_amount, parse_yymmdd
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "notation_of",
     "parse_party",
     "parse_statement_line",
+    "read_statement_line",
     "statement_line_components",
 ]
 
@@ -231,18 +233,20 @@ class StatementLine:
 
 
 def forget_statement_lines() -> None:
-    """Empty the statement line caches (benchmarks: each pass must read its lines afresh)."""
+    """Empty the statement line and balance caches (benchmarks: each pass must read its lines afresh)."""
     statement_line_components.cache_clear()
-    _statement_line.cache_clear()
+    read_statement_line.cache_clear()
+    read_balance.cache_clear()
 
 
 def parse_statement_line(field_or_value: Field | str) -> StatementLine | NotationError:
     """`:61:` as a `StatementLine`, or the `NotationError` saying which subfield is wrong."""
-    return _statement_line(field_or_value.value if isinstance(field_or_value, Field) else field_or_value)
+    return read_statement_line(field_or_value.value if isinstance(field_or_value, Field) else field_or_value)
 
 
 @lru_cache(maxsize=STATEMENT_LINE_CACHE)
-def _statement_line(value: str) -> StatementLine | NotationError:
+def read_statement_line(value: str) -> StatementLine | NotationError:
+    """`parse_statement_line` of a field value (the hot path: no Field check)."""
     parts = statement_line_components(value)
     if isinstance(parts, NotationError):
         return parts

@@ -155,6 +155,10 @@ class Notation:
     def __repr__(self) -> str:
         return f"Notation({self.text!r})"
 
+    def fits(self, value: str) -> bool:
+        """Whether `value` fits the notation (what `match` decides, without building the components)."""
+        return self._regex.fullmatch(value) is not None
+
     def match(self, value: str) -> list[str | None] | NotationError:
         """The components of `value` (lines joined by `\\n`), in order, or why it does not fit."""
         found = self._regex.fullmatch(value)

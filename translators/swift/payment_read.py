@@ -32,7 +32,10 @@ from translators.swift.payment_fields import header_losses, read_amount, read_se
 
 def first(fields: Iterable[Field], number: str) -> Field | None:
     """The first field with this tag number (any option)."""
-    return next((item for item in fields if item.number == number), None)
+    for item in fields:
+        if item.tag.startswith(number):          # tags are the 2-digit number and an option letter
+            return item
+    return None
 
 
 def every(fields: Iterable[Field], tag: str) -> list[Field]:

@@ -35,11 +35,17 @@ class SourceText:
         cr = text.count("\r")
         self.count_ends: Callable[[int, int], int]
         self.newline: str | None = None                    # the character every line end holds, if one does
+        self.line_end: str | None = None                   # the line end every line has ("\r\n", "\n", "\r"), if alike
         if cr == crlf:                                     # LF or CRLF: every line end holds one "\n"
             self.newline = "\n"
+            if not cr:
+                self.line_end = "\n"
+            elif text.count("\n") == crlf:
+                self.line_end = "\r\n"
             self.count_ends = lambda start, end: text.count("\n", start, end)
         elif "\n" not in text:                             # CR only
             self.newline = "\r"
+            self.line_end = "\r"
             self.count_ends = lambda start, end: text.count("\r", start, end)
         else:
             self.count_ends = lambda start, end: (text.count("\n", start, end) + text.count("\r", start, end)

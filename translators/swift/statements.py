@@ -35,21 +35,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
-from schemas.canonical import Account, Agent, Amount, Balance, Entry, Source, Statement, statement_id_for
+from schemas.canonical import Account, Agent, Balance, Entry, Source, Statement, statement_id_for
+from schemas.codes import currency_exponent
 from schemas.issues import Issue
 from translators.base import Loss, Translated
 from translators.iso20022.common import bic_problem, iban_problem
-from translators.swift.fields import StatementLine, parse_statement_line
+from translators.swift.fields import statement_line_components
 from translators.swift.model import Field, FinMessage, swift_issue
 from translators.swift.mt940_quirks import apply_quirks
 from translators.swift.notation import NotationError
 from translators.swift.statements_continuity import ContinuityChecker, check_continuity
 from translators.swift.statements_fields import (
     BALANCE_TYPE_OF_TAG,
+    NO_REFERENCE,
     booked_balances,
     closing_balance,
     entry_date,
-    money_value,
+    money_value_in,
     opening_balance,
     read_balance,
     read_statement_number,
@@ -71,21 +73,14 @@ __all__ = [
 
 _issue = swift_issue
 NO_CURRENCY: Final = "XXX"          # ISO 4217 "no currency": entries of a statement without a readable balance
+_ENTRY: Final = Entry.model_validate
+_CREDIT_MARKS: Final = frozenset(("C", "RD", "EC"))     # as StatementLine.is_credit
+_REVERSAL_MARKS: Final = frozenset(("RC", "RD"))        # as StatementLine.is_reversal
 
 
 def message_type_id(message: FinMessage) -> str:
     """`mt950` for an MT950, `mt940` otherwise (a bare statement is an MT940 unless declared)."""
     return "mt950" if message.message_type == "950" else "mt940"
-
-
-@dataclass(slots=True)
-class _Line:
-    """A read `:61:` waiting for its `:86:`."""
-
-    line: StatementLine
-    item: Field
-    currency: str
-    information: str | None = None
 
 
 @dataclass
@@ -96,8 +91,10 @@ class _Reading:
     losses: list[Loss] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     balances: list[Balance] = field(default_factory=list)
-    lines: list[_Line | None] = field(default_factory=list)       # None: a :61: that could not be read
+    entries: list[Entry] = field(default_factory=list)
+    entry_issues: list[Issue] = field(default_factory=list)      # reported after the account check, as before
     currency: str | None = None
+    exponent: int | None = None                                  # ISO 4217 decimals of `currency`
     reference: str | None = None
     related_reference: str | None = None
     account: Account | None = None
@@ -107,8 +104,7 @@ class _Reading:
     information: str | None = None
 
     def unmapped(self, item: Field, what: str) -> None:
-        self.issues.append(_issue("mt9.unmapped", f"the {what} on line {item.line} cannot be read; it is left out of "
-                                  "the statement (see the validation issues)", f":{item.tag}:"))
+        self.issues.append(_unmapped(item, what))
 
 
 def to_statement(message: FinMessage, *, document_id: str, index: int, source: Source,
@@ -118,15 +114,20 @@ def to_statement(message: FinMessage, *, document_id: str, index: int, source: S
     `quirks` names bank quirks to apply (`mt940_quirks.QUIRKS`), as the sender's profile
     lists them (STYLE rule 17); an unknown name is a ValueError (a configuration error).
     """
-    reading = _Reading(message, currency=_statement_currency(message))
+    currency = _statement_currency(message)
+    reading = _Reading(message, currency=currency, exponent=currency_exponent(currency) if currency else None)
+    fields = message.fields
+    count = len(fields)
     previous = ""
     closed = False
-    for item in message.fields:
+    for position, item in enumerate(fields):
         tag = item.tag
         if tag == "61":
-            _entry(reading, item)
+            following = fields[position + 1] if position + 1 < count else None
+            _entry(reading, item, following.value if following is not None and following.tag == "86" else None)
         elif tag == "86":
-            _information(reading, item, previous, closed)
+            if previous != "61":                      # else: taken by its :61: (or part of one left unmapped)
+                _information(reading, item, closed)
         elif tag in BALANCE_TYPE_OF_TAG:
             _balance(reading, item)
             closed = closed or tag[:2] == "62"
@@ -149,10 +150,11 @@ def to_statement(message: FinMessage, *, document_id: str, index: int, source: S
     if account is None:
         account = Account(id="", scheme="")
         reading.issues.append(_issue("mt9.unmapped", "the statement has no readable account (:25:)", ":25:"))
+    reading.issues.extend(reading.entry_issues)
     servicer = reading.account_servicer
     if servicer is None and message.sender_bic is not None:
         servicer = Agent(bic=message.sender_bic)
-    entries = apply_quirks([_entry_of(pending, reading) for pending in reading.lines if pending is not None], quirks)
+    entries = apply_quirks(reading.entries, quirks)
     statement = Statement(
         statement_id=statement_id_for(document_id, index), document_id=document_id, index=index, source=source,
         message_type=message_type_id(message), reference=reading.reference,
@@ -195,44 +197,45 @@ def _account(reading: _Reading, item: Field) -> None:
     reading.account = Account(id=text) if iban_problem(text) is None else Account(id=text, scheme="")
 
 
-def _entry(reading: _Reading, item: Field) -> None:
-    line = parse_statement_line(item.value)
-    if isinstance(line, NotationError):
+def _entry(reading: _Reading, item: Field, information: str | None) -> None:
+    """The `:61:` as an `Entry`, with the `:86:` that follows it; issues on its dates wait in `entry_issues`."""
+    parts = statement_line_components(item.value)     # the subfields, as `StatementLine` holds them
+    if parts.__class__ is NotationError:
         reading.unmapped(item, ":61: statement line")
-        reading.lines.append(None)
         return
+    assert not isinstance(parts, NotationError)
+    (value_text, entry_text, mark, funds_code, amount, transaction_type, owner, servicer, details) = parts
+    assert value_text is not None and amount is not None
     currency = reading.currency
     if currency is None:
         reading.currency = currency = NO_CURRENCY           # reported once, for the first :61:
+        reading.exponent = currency_exponent(NO_CURRENCY)
         reading.issues.append(_issue("mt9.unmapped", f"the statement has no readable balance: the currency of the "
                                      f":61: on line {item.line} and later ones is unknown ({NO_CURRENCY} used)",
                                      ":61:"))
-    reading.lines.append(_Line(line, item, currency))
-
-
-def _entry_of(pending: _Line, reading: _Reading) -> Entry:
-    line, item = pending.line, pending.item
-    value_date = statement_date(line.value_date)
-    if value_date is None:
-        reading.unmapped(item, ":61: value date")
+    value_date = statement_date(value_text)
     booking_date = None
-    if line.entry_date is not None and value_date is not None:
-        booking_date = entry_date(value_date, line.entry_date)
+    if value_date is None:
+        reading.entry_issues.append(_unmapped(item, ":61: value date"))
+    elif entry_text is not None:
+        booking_date = entry_date(value_date, entry_text)
         if booking_date is None:
-            reading.unmapped(item, ":61: entry date")
-    amount = Amount(value=money_value(line.amount, pending.currency), currency=pending.currency)
-    return Entry(amount=amount, credit=line.is_credit, reversal=line.is_reversal, booking_date=booking_date,
-                 value_date=value_date, funds_code=line.funds_code, bank_transaction_code=line.transaction_type,
-                 account_owner_reference=line.owner_reference, account_servicer_reference=line.servicer_reference,
-                 additional_info=line.supplementary_details, information=pending.information)
+            reading.entry_issues.append(_unmapped(item, ":61: entry date"))
+    # One validation of the whole entry, its amount included (pydantic builds the nested Amount).
+    reading.entries.append(_ENTRY({
+        "amount": {"value": money_value_in(amount, reading.exponent), "currency": currency},
+        "credit": mark in _CREDIT_MARKS, "reversal": mark in _REVERSAL_MARKS, "booking_date": booking_date,
+        "value_date": value_date, "funds_code": funds_code, "bank_transaction_code": transaction_type,
+        "account_owner_reference": None if owner == NO_REFERENCE else owner,
+        "account_servicer_reference": servicer, "additional_info": details, "information": information}))
 
 
-def _information(reading: _Reading, item: Field, previous: str, closed: bool) -> None:
-    if previous == "61" and reading.lines:
-        pending = reading.lines[-1]
-        if pending is not None:                       # else: part of a :61: already reported unmapped
-            pending.information = item.value
-        return
+def _unmapped(item: Field, what: str) -> Issue:
+    return _issue("mt9.unmapped", f"the {what} on line {item.line} cannot be read; it is left out of the statement "
+                  "(see the validation issues)", f":{item.tag}:")
+
+
+def _information(reading: _Reading, item: Field, closed: bool) -> None:
     if closed:
         current = reading.information
         reading.information = item.value if current is None else f"{current}\n{item.value}"

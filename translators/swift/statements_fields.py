@@ -24,7 +24,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Final
 
-from schemas.canonical import Amount, Balance, Statement
+from schemas.canonical import Balance, Statement
 from schemas.codes import currency_exponent
 from translators.swift.values import decimals_of, format_amount, format_yymmdd, parse_amount, parse_yymmdd
 
@@ -41,6 +41,7 @@ NO_REFERENCE: Final = "NONREF"      # :61: subfield 7 when the account owner gav
 _BALANCE: Final = re.compile(r"([CD])([0-9]{6})([A-Z]{3})([0-9]{1,14},[0-9]*)")
 _STATEMENT_NUMBER: Final = re.compile(r"([0-9]{1,5})(?:/([0-9]{1,5}))?")
 _QUANTUM: Final = {exponent: Decimal(1).scaleb(-exponent) for exponent in range(5)}
+_BALANCE_MODEL: Final = Balance.model_validate
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,13 +81,35 @@ def money_value(amount_text: str, currency: str) -> Decimal:
     """A SWIFT amount (`1000,`) with the currency's ISO 4217 decimals (`1000.00` EUR, `1000` JPY), so that
     canonical amounts do not depend on how many decimals the sender wrote; an amount with more decimals
     than the currency allows (C03, reported by the validator) keeps them all."""
+    return money_value_in(amount_text, currency_exponent(currency))
+
+
+def money_value_in(amount_text: str, exponent: int | None) -> Decimal:
+    """`money_value` with the currency's exponent looked up once by the caller (a page's lines share it)."""
+    comma = amount_text.find(",")
+    if exponent is None or comma < 1 or not amount_text.isascii():
+        return _money_value_slow(amount_text, exponent)
+    integer, fraction = amount_text[:comma], amount_text[comma + 1:]
+    if not integer.isdigit() or (fraction and not fraction.isdigit()) or len(fraction) > exponent:
+        return _money_value_slow(amount_text, exponent)
+    # The text is `[0-9]+,[0-9]*` with at most `exponent` decimals: padded to exactly `exponent`, the Decimal
+    # is the quantized one (same digits, same exponent).
+    return Decimal(f"{integer}.{fraction}{'0' * (exponent - len(fraction))}" if exponent else integer)
+
+
+def _money_value_slow(amount_text: str, exponent: int | None) -> Decimal:
     value = parse_amount(amount_text)
-    exponent = currency_exponent(currency)
     if exponent is None or decimals_of(amount_text) > exponent:
         return value
     return value.quantize(_QUANTUM.get(exponent) or Decimal(1).scaleb(-exponent))
 
 
+# A page's balances are read by three rules and by the mapping: keep the last pages' readings, as the
+# `:61:` cache does (`fields.forget_statement_lines` empties both). Bounded: a cache, not a store.
+BALANCE_CACHE: Final = 256
+
+
+@lru_cache(maxsize=BALANCE_CACHE)
 def read_balance(value: str) -> BalanceField | None:
     """A `1!a6!n3!a15d` balance field, or None when it does not have that form (the validator says why)."""
     found = _BALANCE.fullmatch(value)
@@ -104,11 +127,12 @@ def format_balance(balance: Balance) -> str:
 
 def to_balance(type_code: str, field: BalanceField) -> Balance | None:
     """A canonical balance from a read balance field (None if its date is not a date)."""
-    when = field.date()
+    when = statement_date(field.date_text)
     if when is None:
         return None
-    return Balance(type_code=type_code, amount=Amount(value=field.amount, currency=field.currency),
-                   credit=field.credit, date=when)
+    # One validation of the balance, its amount included (pydantic builds the nested Amount).
+    return _BALANCE_MODEL({"type_code": type_code, "amount": {"value": field.amount, "currency": field.currency},
+                           "credit": field.credit, "date": when})
 
 
 def read_statement_number(value: str) -> tuple[str, str | None] | None:

@@ -31,12 +31,13 @@ differs from an agreement, not a total.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 from typing import Final
 
 from schemas.codes import currency_exponent
 from schemas.issues import Issue, Severity
-from translators.swift.fields import parse_statement_line
+from translators.swift.fields import read_statement_line, statement_line_components
 from translators.swift.messages import MessageView, NetworkRule
 from translators.swift.model import swift_issue
 from translators.swift.notation import NotationError
@@ -101,30 +102,40 @@ def statement_lines(view: MessageView) -> Iterable[Issue]:
     balance arithmetic, opening + credits - debits = closing (RC entries are debits, RD credits)."""
     opening: BalanceField | None = None
     closing: tuple[str, BalanceField] | None = None
-    credits = debits = Decimal(0)
+    credits = debits = 0                             # in units of 10**-14 (a 15d amount has at most 14 decimals)
+    most_decimals = 0
     readable = True
     lines = 0
     exponent: int | None = None
     for field in view.message.fields:
         tag = field.tag
         if tag == "61":
-            line = parse_statement_line(field.value)
-            if line.__class__ is NotationError:
+            parts = statement_line_components(field.value)       # the subfields, as StatementLine holds them
+            if parts.__class__ is NotationError:
                 readable = False
                 continue
-            assert not isinstance(line, NotationError)
+            assert not isinstance(parts, NotationError)
             lines += 1
-            if exponent is not None and decimals_of(line.amount) > exponent:
+            value_date, mmdd, mark, _, amount = parts[:5]
+            assert value_date is not None and mark is not None and amount is not None
+            comma = amount.find(",")
+            decimals = len(amount) - comma - 1
+            if exponent is not None and decimals > exponent:
                 assert opening is not None
                 readable = False
                 yield _issue("money.precision", f"C03: {opening.currency} allows {exponent} decimals, the amount "
-                             f"{line.amount} of the :61: on line {field.line} has {decimals_of(line.amount)}", ":61:")
-            if line.entry_date is not None:
-                yield from _entry_date(line.value_date, line.entry_date, field.line)
-            if line.is_credit:
-                credits += line.amount_value
+                             f"{amount} of the :61: on line {field.line} has {decimals}", ":61:")
+            if mmdd is not None:
+                value = statement_date(value_date)      # None: T50 on the value date, reported by the core
+                if value is not None and is_valid_mmdd(mmdd) and entry_date(value, mmdd) is None:
+                    yield _entry_date_issue(value, mmdd, field.line)
+            if decimals > most_decimals:
+                most_decimals = decimals
+            minor = int(amount[:comma] + amount[comma + 1:]) * _SCALE[decimals]
+            if mark in _CREDIT_MARKS:
+                credits += minor
             else:
-                debits += line.amount_value
+                debits += minor
         elif tag in _OPENING and opening is None:
             opening = read_balance(field.value)
             exponent = currency_exponent(opening.currency) if opening is not None else None
@@ -134,17 +145,50 @@ def statement_lines(view: MessageView) -> Iterable[Issue]:
                 closing = (tag, found)
     if not readable or opening is None or closing is None:
         return
+    if closing[1].currency == opening.currency:
+        opening_minor, closing_minor = _minor(opening), _minor(closing[1])
+        most_decimals = max(most_decimals, decimals_of(opening.amount_text), decimals_of(closing[1].amount_text))
+        # Exact integers decide when the Decimal arithmetic (28 digits) is exact too: every sum then has a
+        # coefficient below 10**28 at the finest exponent, -(most_decimals + 1) at worst (`1000,` parses as 1000.0).
+        # Otherwise, and to explain a difference, the Decimal path.
+        if (abs(opening_minor) + credits + debits) * _FINEST[most_decimals] < _DECIMAL_LIMIT and \
+                opening_minor + credits - debits == closing_minor:
+            return
+    yield from _decimal_arithmetic(view, opening, closing, lines)
+
+
+_SCALE: Final[tuple[int, ...]] = tuple(10 ** (14 - decimals) for decimals in range(15))
+_FINEST: Final[tuple[int, ...]] = tuple(10 ** (decimals + 1) for decimals in range(15))
+_DECIMAL_LIMIT: Final[int] = 10 ** (28 + 14)             # 10**28 at scale 10**-14: Decimal's 28 digits
+_CREDIT_MARKS: Final = frozenset(("C", "RD", "EC"))   # as StatementLine.is_credit
+
+
+def _minor(balance: BalanceField) -> int:
+    """A balance as a signed integer in units of 10**-14."""
+    amount = balance.amount_text
+    comma = amount.find(",")
+    minor = int(amount[:comma] + amount[comma + 1:]) * _SCALE[len(amount) - comma - 1]
+    return minor if balance.mark == "C" else -minor
+
+
+def _decimal_arithmetic(view: MessageView, opening: BalanceField, closing: tuple[str, BalanceField],
+                        lines: int) -> Iterable[Issue]:
+    credits = debits = Decimal(0)
+    for field in view.message.fields:
+        if field.tag == "61":
+            line = read_statement_line(field.value)
+            assert not isinstance(line, NotationError)     # every :61: was readable
+            if line.is_credit:
+                credits += line.amount_value
+            else:
+                debits += line.amount_value
     yield from _arithmetic(opening, closing, credits, debits, lines)
 
 
-def _entry_date(value_date: str, mmdd: str, line: int) -> Iterable[Issue]:
-    value = statement_date(value_date)
-    if value is None:
-        return                                       # T50 on the value date, reported by the core
-    if is_valid_mmdd(mmdd) and entry_date(value, mmdd) is None:
-        yield _issue("mt9.entry_date", f"T50: the entry date {mmdd} of the :61: on line {line} does not exist in "
-                     f"{entry_year(value, int(mmdd[:2]), int(mmdd[2:]))}, the year nearest its value date "
-                     f"{value.isoformat()}", ":61:")
+def _entry_date_issue(value: date, mmdd: str, line: int) -> Issue:
+    return _issue("mt9.entry_date", f"T50: the entry date {mmdd} of the :61: on line {line} does not exist in "
+                  f"{entry_year(value, int(mmdd[:2]), int(mmdd[2:]))}, the year nearest its value date "
+                  f"{value.isoformat()}", ":61:")
 
 
 def _arithmetic(opening: BalanceField, closing: tuple[str, BalanceField], credits: Decimal, debits: Decimal,

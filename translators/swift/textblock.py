@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from itertools import accumulate, compress, repeat
 from typing import Final
 
 from schemas.issues import Issue
@@ -21,6 +22,8 @@ from translators.swift.model import Field, swift_issue
 _issue = swift_issue
 
 _FIELD_SPLIT: Final = re.compile(r"(?:\r\n|\n|\r):([0-9]{2}[A-Z]?):")
+# The same split for a block whose line ends are all alike: a literal prefix the regex engine searches fast.
+_FIELD_SPLIT_BY_END: Final = {end: re.compile(re.escape(end) + r":([0-9]{2}[A-Z]?):") for end in ("\r\n", "\n", "\r")}
 _FIELD_AT: Final = re.compile(r":([0-9]{2}[A-Z]?):")
 _new = tuple.__new__          # builds a Field without the NamedTuple's Python-level __new__ (hot path)
 
@@ -36,17 +39,21 @@ def _line_issues(field: Field) -> list[Issue]:
 
 
 def split_fields(text: str, start: int, end: int, line: int, newline: str | None,
-                 count_ends: Callable[[int, int], int]) -> tuple[list[Field], list[tuple[int, Issue]]]:
+                 count_ends: Callable[[int, int], int], *,
+                 line_end: str | None = None) -> tuple[list[Field], list[tuple[int, Issue]]]:
     """The fields of `text[start:end]` and issues as `(field index, issue)` pairs (index -1 for text
     before the first field).
 
     `line` is the 1-based line of `start` in the file; `newline` is the one character every
     line end of the file holds (`\\n` for LF and CRLF files, `\\r` for CR-only ones), or None
-    for files mixing them, where `count_ends(a, b)` counts the line ends of `text[a:b]`.
+    for files mixing them, where `count_ends(a, b)` counts the line ends of `text[a:b]`. `line_end`
+    is the line end every line of the file has (`SourceText.line_end`), None when unknown or mixed.
     """
     fields: list[Field] = []
     issues: list[tuple[int, Issue]] = []
-    parts = _FIELD_SPLIT.split(text, 0) if start == 0 and end == len(text) else _FIELD_SPLIT.split(text[start:end])
+    block = text if start == 0 and end == len(text) else text[start:end]
+    splitter = _FIELD_SPLIT_BY_END[line_end] if line_end is not None else _splitter(text, start, end)
+    parts = splitter.split(block)
     leading = parts[0]
     first = _FIELD_AT.match(leading)
     if first is not None:                           # a block starting right at a field (bare text blocks)
@@ -61,23 +68,34 @@ def split_fields(text: str, start: int, end: int, line: int, newline: str | None
         line += _ends(leading, newline)
     else:
         line += _ends(leading, newline)
-    append = fields.append
-    for index in range(1, len(parts), 2):
-        tag, body = parts[index], parts[index + 1]
-        line += 1
-        if "\r" in body:
-            value = body.replace("\r\n", "\n").replace("\r", "\n")
-        elif "\n" in body:
-            value = body
-        else:
-            append(_new(Field, (tag, body, f":{tag}:{body}", line, 1)))
-            continue
-        field = Field(tag, value, f":{tag}:{body}", line, 1)
+    tags, bodies = parts[1::2], parts[2::2]
+    plain = line_end == "\n" or (line_end is None and "\r" not in block)     # every value is its body
+    values = bodies if plain else [body.replace("\r\n", "\n").replace("\r", "\n") if "\r" in body else body
+                                   for body in bodies]
+    # Each field starts on the line after the previous one's last line: line numbers are running sums.
+    first_line = len(fields)
+    inner_ends = [value.count("\n") for value in values]
+    lines = accumulate([ends + 1 for ends in inner_ends], initial=line + 1)
+    raws = [f":{tag}:{body}" for tag, body in zip(tags, bodies, strict=True)]
+    fields.extend(map(_new, repeat(Field), zip(tags, values, raws, lines, repeat(1))))
+    for index in compress(range(first_line, len(fields)), inner_ends):      # T13 needs a second line
+        field = fields[index]
+        value = field.value
         if "\n:" in value or "\n-" in value:
-            issues.extend((len(fields), issue) for issue in _line_issues(field))
-        append(field)
-        line += value.count("\n")
+            issues.extend((index, issue) for issue in _line_issues(field))
     return fields, issues
+
+
+def _splitter(text: str, start: int, end: int) -> re.Pattern[str]:
+    """`_FIELD_SPLIT`, or its literal twin when every line end of the block is the same (LF, CRLF or CR)."""
+    cr, lf = text.count("\r", start, end), text.count("\n", start, end)
+    if not cr:
+        return _FIELD_SPLIT_BY_END["\n"]
+    if not lf:
+        return _FIELD_SPLIT_BY_END["\r"]
+    if cr == lf == text.count("\r\n", start, end):
+        return _FIELD_SPLIT_BY_END["\r\n"]
+    return _FIELD_SPLIT
 
 
 def column_of(text: str, offset: int, newline: str | None) -> int:

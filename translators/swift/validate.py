@@ -26,7 +26,7 @@ one applies (`T26: ...`), and never quote names or account numbers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from schemas.codes import currency_exponent, is_currency
 from schemas.issues import Issue, Severity
@@ -54,17 +54,19 @@ _SYSTEM_SERVICES = frozenset({"21"})              # block 1 service id of ACK/NA
 class _FieldCheck:
     """Everything needed to check one concrete tag, resolved once (cached per tag and code list)."""
 
-    __slots__ = ("checks", "code_words", "currency_index", "match", "party", "rate_components", "reference",
-                 "simple", "tag")
+    __slots__ = ("checks", "code_words", "currency_index", "fits", "match", "party", "rate_components", "reference",
+                 "run", "simple", "tag")
 
     def __init__(self, tag: str, spec: FieldSpec, notation_text: str, code_words: CodeWords | None) -> None:
         self.tag = tag
+        self.fits: Callable[[str], bool] | None = None
         if spec.parser is not None:
             self.match = spec.parser
             kinds = ["text"] * (max(spec.kinds) + 1)
         else:
             notation = compile_notation(notation_text)
             self.match = notation.match
+            self.fits = notation.fits
             kinds = list(notation.kinds)
         for index, kind in spec.kinds.items():
             kinds[index] = kind
@@ -78,6 +80,29 @@ class _FieldCheck:
         self.reference = spec.reference
         self.party = tag[:2] in _PARTY_NUMBERS
         self.simple = not (self.checks or self.reference or self.party)
+        # `run`: `check` after a fast accept of a simple field that fits its notation, or of a `:61:` whose dates,
+        # D/C mark and transaction type are right; anything else goes to `check`, which says what is wrong.
+        self.run: Callable[[Field, list[Issue]], None] = self.check
+        if self.simple and self.fits is not None:
+            self.run = self._run_simple
+        elif (self.checks == _STATEMENT_LINE_CHECKS and not self.reference and not self.party
+              and self.code_words is not None):
+            self.run = self._run_statement_line
+
+    def _run_simple(self, field: Field, out: list[Issue]) -> None:
+        if not self.fits(field.value):  # type: ignore[misc]
+            self.check(field, out)
+
+    def _run_statement_line(self, field: Field, out: list[Issue]) -> None:
+        components = self.match(field.value)
+        if not isinstance(components, NotationError):
+            value_date, entry_date, mark, transaction_type = components[0], components[1], components[2], components[5]
+            if ((value_date is None or is_valid_yymmdd(value_date))
+                    and (entry_date is None or is_valid_mmdd(entry_date))
+                    and (mark is None or mark in self.code_words.words)  # type: ignore[union-attr]
+                    and (transaction_type is None or _is_transaction_type(transaction_type))):
+                return
+        self.check(field, out)
 
     def check(self, field: Field, out: list[Issue]) -> None:
         components = self.match(field.value)
@@ -135,8 +160,7 @@ class _FieldCheck:
             out.append(_issue("mt.time", "T15: the UTC offset sign must be + or -", path))
         elif kind == "offset" and not (text.isdigit() and int(text[:2]) <= 13 and int(text[2:]) <= 59):
             out.append(_issue("mt.time", f"T16: {text} is not a UTC offset (hours 00-13, minutes 00-59)", path))
-        elif kind == "transaction_type" and not (
-                (text[0] == "S" and text[1:].isdigit()) or (text[0] in "NF" and text[1:].isalnum())):
+        elif kind == "transaction_type" and not _is_transaction_type(text):
             out.append(_issue("mt.code", "T53: the transaction type must be S and a 3-digit message type, or N or F "
                               "and a 3-character code", path))
 
@@ -152,6 +176,12 @@ class _FieldCheck:
         return _issue("mt.field_format", text, path)
 
 
+def _is_transaction_type(text: str) -> bool:
+    """T53: S and a 3-digit message type, or N or F and a 3-character code."""
+    return (text[0] == "S" and text[1:].isdigit()) or (text[0] in "NF" and text[1:].isalnum())
+
+
+_STATEMENT_LINE_CHECKS = ((0, "date"), (1, "mmdd"), (2, "code"), (5, "transaction_type"))
 _CHECKS: dict[tuple[str, CodeWords | None], _FieldCheck | None] = {}
 
 
@@ -241,9 +271,12 @@ def place_fields(message: FinMessage, spec: MessageSpec, out: list[Issue]) -> Me
         seen[target] = True
         last = target
         placed.append(slot)
-    present = present if present is not None else {field.tag[:2] for field in message.fields}
     for index in range(last + 1, len(slots)):
-        if slots[index].mandatory and not seen[index] and slots[index].number not in present:
+        if slots[index].mandatory and not seen[index]:
+            if present is None:                       # only now needed: a mandatory slot after the last field
+                present = {field.tag[:2] for field in message.fields}
+            if slots[index].number in present:
+                continue
             out.append(_issue("mt.missing_field", f"T13: mandatory field {_label(slots[index])} is missing",
                               f":{slots[index].label}:"))
     return MessageView(message, spec, tuple(placed))
@@ -353,15 +386,16 @@ def validate_message(message: FinMessage, *, message_type: str | None = None, va
         out.append(_issue("mt.limit", f"M50: the text block has {len(block4.content)} characters, more than the "
                           f"{spec.max_characters} of a FIN message", "block 4"))
     code_words = spec.code_words if spec is not None else {}
-    checks: dict[str, _FieldCheck | None] = {}
+    runs: dict[str, Callable[[Field, list[Issue]], None] | None] = {}
     for field in message.fields:
         tag = field.tag
         try:
-            check = checks[tag]
+            run = runs[tag]
         except KeyError:
-            check = checks[tag] = _field_check(tag, code_words.get(tag))
-        if check is not None:
-            check.check(field, out)
+            check = _field_check(tag, code_words.get(tag))
+            run = runs[tag] = check.run if check is not None else None
+        if run is not None:
+            run(field, out)
     if spec is not None:
         view = place_fields(message, spec, out)
         for rule in (*spec.rules, *((rules or {}).get(spec.key, ()))):
