@@ -30,7 +30,7 @@ from typing import Final
 from translators.swift.model import Field
 from translators.swift.notation import X_SET, Category, NotationError, display_char
 from translators.swift.party import PartyField, parse_party
-from translators.swift.statements_fields import read_balance
+from translators.swift.statements_fields import PAGE_READINGS, read_balance
 from translators.swift.values import parse_amount, parse_yymmdd
 
 __all__ = [
@@ -120,6 +120,7 @@ _X = re.escape("".join(sorted(X_SET)))
 _STATEMENT_LINE: Final = re.compile(
     rf"([0-9]{{6}})([0-9]{{4}})?(RC|RD|EC|ED|C|D)([A-Z])?((?=[0-9,]{{1,15}}(?![0-9,]))[0-9]+,[0-9]*)"
     rf"([A-Z][A-Z0-9]{{3}})([{_X}]{{1,16}}?)(?://([{_X}]{{1,16}}))?(?:\n([{_X}]{{1,34}}))?")
+STATEMENT_LINE_PATTERN: Final = _STATEMENT_LINE      # for whole-page readings (statements_page.py)
 _STATEMENT_PARTS: Final = ("value date 6!n", "entry date [4!n]", "debit/credit mark 2a", "funds code [1!a]",
                            "amount 15d", "transaction type 1!a3!c", "reference for the account owner 16x",
                            "reference of the account servicing institution [//16x]",
@@ -233,10 +234,11 @@ class StatementLine:
 
 
 def forget_statement_lines() -> None:
-    """Empty the statement line and balance caches (benchmarks: each pass must read its lines afresh)."""
+    """Empty the statement line, balance and page caches (benchmarks: each pass must read its lines afresh)."""
     statement_line_components.cache_clear()
     read_statement_line.cache_clear()
     read_balance.cache_clear()
+    PAGE_READINGS.clear()
 
 
 def parse_statement_line(field_or_value: Field | str) -> StatementLine | NotationError:

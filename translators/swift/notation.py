@@ -25,6 +25,7 @@ starts with `/`, as SWIFT means) and reports the failure that got furthest.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import Final
 
@@ -158,6 +159,11 @@ class Notation:
     def fits(self, value: str) -> bool:
         """Whether `value` fits the notation (what `match` decides, without building the components)."""
         return self._regex.fullmatch(value) is not None
+
+    @property
+    def fullmatch(self) -> Callable[[str], re.Match[str] | None]:
+        """The compiled notation's `fullmatch`: `fits` for many values at once (`map`, no call per value)."""
+        return self._regex.fullmatch
 
     def match(self, value: str) -> list[str | None] | NotationError:
         """The components of `value` (lines joined by `\\n`), in order, or why it does not fit."""

@@ -23,6 +23,8 @@ One FIN message (one page) is one canonical `Statement`. The mapping, field by f
 
 `to_statement` never raises: what it cannot read (a field the validator rejects) is left
 out with an `mt9.unmapped` issue; validate first (`validate_message(m, rules=RULES_BY_SPEC)`).
+A clean page (`statements_page.py`: nothing for the validator to report) is read once for
+both: `to_statement` then builds its entries from that reading, with the same result.
 `from_statement` (`statements_render.py`) writes statements back, `check_continuity`
 (`statements_continuity.py`) checks pages and statements of a file or stream against each
 other, and `RULES_BY_SPEC` (`statements_rules.py`) holds the single-page rules; all four
@@ -58,6 +60,7 @@ from translators.swift.statements_fields import (
     statement_date,
     to_balance,
 )
+from translators.swift.statements_page import StatementPage, statement_page
 from translators.swift.statements_render import MAX_STATEMENT_CHARACTERS, from_statement
 from translators.swift.statements_rules import RULES_BY_SPEC
 
@@ -114,9 +117,37 @@ def to_statement(message: FinMessage, *, document_id: str, index: int, source: S
     `quirks` names bank quirks to apply (`mt940_quirks.QUIRKS`), as the sender's profile
     lists them (STYLE rule 17); an unknown name is a ValueError (a configuration error).
     """
-    currency = _statement_currency(message)
-    reading = _Reading(message, currency=currency, exponent=currency_exponent(currency) if currency else None)
     fields = message.fields
+    page = statement_page(message, "950" if message.message_type == "950" else "940")
+    if page is None:
+        currency = _statement_currency(message)
+        reading = _Reading(message, currency=currency, exponent=currency_exponent(currency) if currency else None)
+        _read_fields(reading, fields)
+    else:                                             # a clean page: its lines as read once for the whole page
+        reading = _Reading(message, currency=page.currency, exponent=page.exponent)
+        _read_fields(reading, fields[:page.start])
+        reading.entries = _page_entries(page)
+        _read_fields(reading, fields[page.end:])
+    account = reading.account
+    if account is None:
+        account = Account(id="", scheme="")
+        reading.issues.append(_issue("mt9.unmapped", "the statement has no readable account (:25:)", ":25:"))
+    reading.issues.extend(reading.entry_issues)
+    servicer = reading.account_servicer
+    if servicer is None and message.sender_bic is not None:
+        servicer = Agent(bic=message.sender_bic)
+    entries = apply_quirks(reading.entries, quirks)
+    statement = Statement(
+        statement_id=statement_id_for(document_id, index), document_id=document_id, index=index, source=source,
+        message_type=message_type_id(message), reference=reading.reference,
+        related_reference=reading.related_reference, account=account, account_servicer=servicer,
+        statement_number=reading.statement_number, sequence_number=reading.sequence_number,
+        balances=tuple(reading.balances), entries=tuple(entries), information=reading.information)
+    return Translated(statement, tuple(reading.losses), tuple(reading.issues))
+
+
+def _read_fields(reading: _Reading, fields: Sequence[Field]) -> None:
+    """Each field into `reading`, in order (the whole page, or the fields around a clean page's lines)."""
     count = len(fields)
     previous = ""
     closed = False
@@ -146,22 +177,25 @@ def to_statement(message: FinMessage, *, document_id: str, index: int, source: S
         else:
             reading.losses.append(Loss(f":{tag}:", "", f"field :{tag}: is not part of MT940/MT950"))
         previous = tag
-    account = reading.account
-    if account is None:
-        account = Account(id="", scheme="")
-        reading.issues.append(_issue("mt9.unmapped", "the statement has no readable account (:25:)", ":25:"))
-    reading.issues.extend(reading.entry_issues)
-    servicer = reading.account_servicer
-    if servicer is None and message.sender_bic is not None:
-        servicer = Agent(bic=message.sender_bic)
-    entries = apply_quirks(reading.entries, quirks)
-    statement = Statement(
-        statement_id=statement_id_for(document_id, index), document_id=document_id, index=index, source=source,
-        message_type=message_type_id(message), reference=reading.reference,
-        related_reference=reading.related_reference, account=account, account_servicer=servicer,
-        statement_number=reading.statement_number, sequence_number=reading.sequence_number,
-        balances=tuple(reading.balances), entries=tuple(entries), information=reading.information)
-    return Translated(statement, tuple(reading.losses), tuple(reading.issues))
+
+
+def _page_entries(page: StatementPage) -> list[Entry]:
+    """The entries of a clean page: as `_entry` makes them, from components already known to be right (valid
+    dates, amounts read as `money_value_in` reads them)."""
+    currency = page.currency
+    make = Entry.__pydantic_validator__.validate_python        # what Entry.model_validate calls
+    entries = []
+    for parts, information, value, (value_date, booking_date) in zip(page.lines, page.information, page.amounts,
+                                                                     page.dates, strict=True):
+        _, _, mark, funds_code, _, transaction_type, owner, servicer, details = parts
+        entries.append(make({
+            "amount": {"value": value, "currency": currency},
+            "credit": mark in _CREDIT_MARKS, "reversal": mark in _REVERSAL_MARKS,
+            "booking_date": booking_date,
+            "value_date": value_date, "funds_code": funds_code, "bank_transaction_code": transaction_type,
+            "account_owner_reference": None if owner == NO_REFERENCE else owner,
+            "account_servicer_reference": servicer, "additional_info": details, "information": information}))
+    return entries
 
 
 def _statement_currency(message: FinMessage) -> str | None:

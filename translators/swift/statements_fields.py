@@ -109,6 +109,13 @@ def _money_value_slow(amount_text: str, exponent: int | None) -> Decimal:
 BALANCE_CACHE: Final = 256
 
 
+# `statements_page.clean_page` readings of the last pages, by `id(message.fields)` (each entry keeps its fields, so
+# the id stays theirs): the validator and `to_statement` share one reading of a page. Bounded to PAGE_CACHE
+# entries; `fields.forget_statement_lines` empties it.
+PAGE_CACHE: Final = 16
+PAGE_READINGS: Final[dict[int, tuple[object, ...]]] = {}
+
+
 @lru_cache(maxsize=BALANCE_CACHE)
 def read_balance(value: str) -> BalanceField | None:
     """A `1!a6!n3!a15d` balance field, or None when it does not have that form (the validator says why)."""
