@@ -164,25 +164,37 @@ class IntakeStage(BatchingStage):
 
     async def _statements(self, document_id: str, source: Source, reading: DocumentReading) -> Forward | Reject:
         """Statements are kept, not booked. They are judged as a set (balances continue from page
-        to page), so one invalid statement rejects the document; then all are stored."""
+        to page): they are read once and stored in one transaction, which is rolled back when any
+        statement is invalid, and then the whole document is rejected."""
         problems: list[Issue] = []
-        for statement in await asyncio.to_thread(lambda: list(reading.statements())):
-            problems.extend(i for i in statement.issues if i.severity is Severity.ERROR)
-            if statement.statement is None and not statement.issues:
-                problems.append(Issue(code="FF01", rule="intake.unreadable_statement",
-                                      path=f"statement {statement.index + 1}",
-                                      message="the statement could not be read"))
-        if problems:
-            return await self._reject_document(document_id, source, reading, problems)
         stored = 0
         statements = reading.statements()
-        while True:
-            chunk = await asyncio.to_thread(lambda: list(islice(statements, self.settings.chunk_size)))
-            if not chunk:
-                break
-            async with self.context.pool.acquire() as connection:
-                await store.record_statements(connection, [s.statement for s in chunk if s.statement is not None])
-            stored += len(chunk)
+        async with self.context.pool.acquire() as connection:
+            transaction = connection.transaction()
+            await transaction.start()
+            try:
+                while True:
+                    chunk = await asyncio.to_thread(lambda: list(islice(statements, self.settings.chunk_size)))
+                    if not chunk:
+                        break
+                    for statement in chunk:
+                        problems.extend(i for i in statement.issues if i.severity is Severity.ERROR)
+                        if statement.statement is None and not statement.issues:
+                            problems.append(Issue(code="FF01", rule="intake.unreadable_statement",
+                                                  path=f"statement {statement.index + 1}",
+                                                  message="the statement could not be read"))
+                    if not problems:
+                        await store.record_statements(connection, [s.statement for s in chunk if s.statement])
+                        stored += len(chunk)
+            except BaseException:
+                await transaction.rollback()
+                raise
+            if problems:
+                await transaction.rollback()
+            else:
+                await transaction.commit()
+        if problems:
+            return await self._reject_document(document_id, source, reading, problems)
         await self._finish(document_id, source, reading, payments=0, rejected=0)
         log_event("intake.statements_stored", stage=self.name, document_id=document_id, statements=stored)
         return Forward(())
