@@ -225,6 +225,7 @@ class Payment(Model):
     # scheme identifiers
     msg_id: str                          # GrpHdr/MsgId (MT :20: of the message)
     creation_date_time: datetime | None = None
+    payment_information_id: str | None = None   # pain.001 PmtInf/PmtInfId: the debtor's batch it came in
     instr_id: str | None = None
     end_to_end_id: str | None = None
     tx_id: str | None = None
@@ -302,6 +303,7 @@ class StatusReport(Model):
     created_at: datetime
     original_msg_id: str | None = None
     original_message_type: str | None = None
+    original_payment_information_id: str | None = None     # pain.002 OrgnlPmtInfId
     original_creation_date_time: datetime | None = None
     original_number_of_transactions: int | None = None
     original_instr_id: str | None = None

@@ -311,7 +311,8 @@ def _register_extensions() -> None:
     here so there is one registry. Each module defines RULES and may define STATUS_REASONS."""
     import importlib
 
-    for name in ("schemas.rules_mt_payments", "schemas.rules_mt_statements"):
+    for name in ("schemas.rules_mt_payments", "schemas.rules_mt_statements", "schemas.rules_iso_pain",
+                 "schemas.rules_iso_camt", "schemas.rules_iso_pacs009", "schemas.rules_iso_profiles"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

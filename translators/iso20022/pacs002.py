@@ -55,7 +55,7 @@ def _additional_info(issue: Issue) -> list[str]:
     return lines
 
 
-def _write_reasons(parent: xml.XmlElement, reasons: Sequence[Issue]) -> None:
+def write_reasons(parent: xml.XmlElement, reasons: Sequence[Issue]) -> None:
     for issue in reasons:
         if issue.severity is not Severity.ERROR:
             continue
@@ -72,7 +72,7 @@ def message_name(message_type: str | None) -> str:
     return message_type.upper() if message_type.startswith("mt") else message_type
 
 
-def _original_msg_id(report: StatusReport) -> str:
+def original_msg_id(report: StatusReport) -> str:
     return report.original_msg_id or f"{UNKNOWN_MESSAGE}-{report.document_id[:24]}"
 
 
@@ -86,7 +86,7 @@ def render(reports: Sequence[StatusReport], *, msg_id: str, created_at: datetime
     write_agent(header, "InstdAgt", _common_agent(r.instructed_agent for r in reports), with_account=False)
     groups: dict[str, list[StatusReport]] = {}
     for report in reports:
-        groups.setdefault(_original_msg_id(report), []).append(report)
+        groups.setdefault(original_msg_id(report), []).append(report)
     for original, members in groups.items():
         _render_group(message, original, members)
     for report in reports:
@@ -115,7 +115,7 @@ def _render_group(message: xml.XmlElement, original: str, reports: list[StatusRe
     for report in reports:
         if report.payment_id is None:
             add(group, "GrpSts", report.status)
-            _write_reasons(group, report.reasons)
+            write_reasons(group, report.reasons)
             break
 
 
@@ -123,14 +123,14 @@ def _render_transaction(message: xml.XmlElement, report: StatusReport) -> None:
     """PaymentTransaction123, elements in XSD order."""
     transaction = container(message, "TxInfAndSts")
     original = container(transaction, "OrgnlGrpInf")
-    add(original, "OrgnlMsgId", _original_msg_id(report))
+    add(original, "OrgnlMsgId", original_msg_id(report))
     add(original, "OrgnlMsgNmId", message_name(report.original_message_type))
     add(transaction, "OrgnlInstrId", report.original_instr_id)
     add(transaction, "OrgnlEndToEndId", report.original_end_to_end_id)
     add(transaction, "OrgnlTxId", report.original_tx_id)
     add(transaction, "OrgnlUETR", report.original_uetr)
     add(transaction, "TxSts", report.status)
-    _write_reasons(transaction, report.reasons)
+    write_reasons(transaction, report.reasons)
     if report.status in _ACCEPTED_STATUSES:
         add(transaction, "AccptncDtTm", format_datetime(report.created_at))
     if report.effective_settlement_date is not None:
