@@ -7,6 +7,7 @@ fields it sets override its parent's.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,18 @@ class Profile(BaseModel):
     require_tx_id: bool = False
     rules_off: frozenset[str] = frozenset()          # rule ids this profile does not apply
     limits: Limits = Limits()
+    # Scheme rules on each payment (translators/iso20022/profile_rules.py); None / False: not required.
+    service_level: str | None = None                 # PmtTpInf/SvcLvl/Cd every payment must carry (SEPA)
+    local_instrument: str | None = None              # PmtTpInf/LclInstrm/Cd required (INST for SCT Inst)
+    charge_bearers: frozenset[str] | None = None     # allowed ChrgBr (absent counts as allowed)
+    require_ibans: bool = False                      # debtor and creditor accounts are IBANs
+    require_names: bool = False                      # Dbtr/Nm and Cdtr/Nm present
+    character_set: str | None = None                 # regex every free text and identifier must match
+    identifier_max_length: int | None = None         # MsgId, InstrId, EndToEndId, TxId (and no "/" ends, no "//")
+    max_text_length: int | None = None               # party names
+    remittance_max_length: int | None = None         # one Ustrd or one Strd, of at most this many characters
+    min_amount: Decimal | None = None
+    max_amount: Decimal | None = None
 
 
 DEFAULT_PROFILE = Profile(id="default", description="ISO 20022 base message definitions, no scheme usage rules")

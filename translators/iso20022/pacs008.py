@@ -54,6 +54,7 @@ from translators.iso20022.common import (
     write_party,
     write_remittance,
 )
+from translators.iso20022.profile_rules import payment_issues
 
 T = TypeVar("T")
 
@@ -380,6 +381,7 @@ def _transaction_checks(node: Node, payment: Payment, profile: Profile, seen: _S
     if profile.require_tx_id and not payment.tx_id:
         issues.append(_issue("profile.tx_id_required", f"{node.path}/PmtId/TxId",
                              f"profile {profile.id} requires a TxId"))
+    issues += payment_issues(payment, profile, node.path)
     number = payment.index + 1
     for rule, tag, value, used, severity in (
             ("iso.duplicate_instr_id", "InstrId", payment.instr_id, seen.instr_ids, Severity.ERROR),
