@@ -205,6 +205,9 @@ class IntakeSettings(Batching):
     concurrency: int = Field(2, ge=1, le=64)
     max_document_bytes: int = Field(128 * 1024 * 1024, ge=1024)   # RabbitMQ's default max message size
     chunk_size: int = Field(500, ge=1)       # payments recorded and published per database transaction
+    # Validation profile (config/profiles/*.yaml) by sender id, e.g. {ACME-CORP: sepa-sct}; others get `profile`.
+    profile: str = Field("default", pattern=NAME_PATTERN)
+    profiles_by_sender: dict[str, str] = Field(default_factory=dict)
 
 
 class RouteSettings(Batching):

@@ -25,12 +25,14 @@ from gateway.broker import (
     SENDER_PATTERN,
     Delivery,
 )
+from gateway.config import ConfigError
 from gateway.observability import log_event
 from gateway.outcomes import Forward, Outcome, Park, Publish, Reject
 from gateway.stages.common import BatchingStage, StageContext, payment_message, payment_report, status_message
 from schemas.canonical import Source, StatusReport, payment_id_for, report_id_for, stable_id
 from schemas.codes import TX_STATUS_REJECTED
 from schemas.issues import Issue, Severity
+from schemas.profiles import DEFAULT_PROFILE, Profile
 from translators.base import DocumentReading, ReadContext, TransactionReading
 from translators.detect import read_document
 
@@ -95,9 +97,19 @@ class IntakeStage(BatchingStage):
     def __init__(self, context: StageContext) -> None:
         super().__init__(context)
         self.settings = context.settings.stages.intake
+        unknown = sorted({self.settings.profile, *self.settings.profiles_by_sender.values()} - set(context.profiles))
+        if unknown:
+            raise ConfigError(f"stages.intake names validation profile(s) {', '.join(unknown)}, which are not in "
+                              f"the profiles folder (known: {', '.join(sorted(context.profiles))})")
 
     def queues(self) -> Sequence[str]:
         return [self.context.names.work_queue("intake")]
+
+    def profile_for(self, sender: str) -> Profile:
+        """The sender's validation profile (channel configuration), else the intake default."""
+        wanted = self.settings.profiles_by_sender.get(sender, self.settings.profile)
+        profiles = self.context.profiles
+        return profiles.get(wanted) or profiles.get(DEFAULT_PROFILE.id) or DEFAULT_PROFILE
 
     async def handle(self, batch: Sequence[Delivery]) -> Sequence[Outcome]:
         return [await self._document(delivery) for delivery in batch]
@@ -114,7 +126,8 @@ class IntakeStage(BatchingStage):
                 code="FF01", rule="intake.too_large", path="",
                 message=f"the document has {len(data)} bytes, above the limit of {self.settings.max_document_bytes}")])
         else:
-            context = ReadContext(document_id=document_id, source=source, catalogue=self.context.catalogue)
+            context = ReadContext(document_id=document_id, source=source, catalogue=self.context.catalogue,
+                                  profile=self.profile_for(source.sender))
             reading = await asyncio.to_thread(read_document, data, context)
         source = source.model_copy(update={"format": reading.format})
         async with self.context.pool.acquire() as connection:
