@@ -76,11 +76,23 @@ def render_for_rail(payment: Payment, rail: RailSettings, institution_bic: str) 
     )
 
 
+def next_agent_bic(payment: Payment) -> str | None:
+    """Who receives the message when the rail names no correspondent: the first intermediary, else
+    the creditor agent, else (a transfer between banks) the beneficiary bank itself."""
+    for agent in (*payment.intermediary_agents[:1], payment.creditor_agent):
+        if agent is not None and agent.bic:
+            return agent.bic
+    identification = payment.creditor.identification
+    if payment.kind == "institution" and identification is not None:
+        return identification.any_bic
+    return None
+
+
 def render_mt(payment: Payment, rail: RailSettings, institution_bic: str) -> Rendered:
     """MT103 (STP when the rail says so) for a customer transfer, MT202 / MT202 COV between banks;
     sent to the rail's correspondent, else to the creditor agent. Re-validated as the network would."""
     name = outbound_file_name(payment, rail)
-    receiver = rail.instructed_agent_bic or (payment.creditor_agent.bic if payment.creditor_agent else None)
+    receiver = rail.instructed_agent_bic or next_agent_bic(payment)
     if not receiver:
         return Rendered(name, issues=(Issue(code="RC04", rule="deliver.no_receiver", path="CdtrAgt/FinInstnId/BICFI",
                                             message="an MT message needs a receiver BIC: the payment has no creditor "

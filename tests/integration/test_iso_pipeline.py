@@ -28,3 +28,25 @@ async def test_a_camt053_is_stored_as_statements_and_nothing_is_booked(settings:
         await connection.close()
     assert booked == 0 and [r["message_type"] for r in rows] == ["camt.053.001.08"] * 2
     assert all(r["entry_count"] >= 1 for r in rows)
+
+
+async def test_a_pacs009_debits_the_instructing_banks_loro_account_and_leaves_as_an_mt202(
+        settings: Settings) -> None:
+    golden = SAMPLES.parents[1] / "tests" / "golden" / "iso20022" / "pacs009" / "core" / "input.xml"
+    async with running_gateway(settings):
+        [submission] = await submit(settings, [golden], "DEUTBANK")
+        view = await final_view(settings, submission.document_id)
+    assert view.format == "pacs.009.001.09" and [p.final for p in view.payments] == ["ACSC"]
+    [payment] = view.payments
+    assert payment.rail == "swift-fin"
+    connection = await db_connect(settings.database)
+    try:
+        debit = await connection.fetchval(
+            "SELECT amount_minor FROM postings WHERE payment_id = $1 AND account_id = 'loro:DEUTDEFFXXX'",
+            payment.payment_id)
+    finally:
+        await connection.close()
+    assert debit == -500_000_000
+    outbox = settings.resolved_paths.outbox_dir
+    assert outbox is not None
+    assert [p.name for p in (outbox / "swift-fin").iterdir()] == [f"mt202-{payment.payment_id}.fin"]
