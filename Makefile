@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 XSD_MANIFEST := .cache/xsd/manifest.json
 
-.PHONY: install run demo test test-unit bench bench-mt lint services definitions clean
+.PHONY: install run demo test test-unit bench bench-mt bench-pain001 lint services definitions clean
 
 install: $(STAMP) $(XSD_MANIFEST)
 
@@ -41,6 +41,10 @@ bench: install services
 # SWIFT MT940 against two MT940 libraries (installed under .cache/bench-packages, never dependencies), and MT103
 bench-mt: install
 	$(BIN)/python -m bench.mt
+
+# pain.001.001.09 with 100,000 transactions: ours (read + transactions) vs lxml iterparse(schema=) and xmlschema
+bench-pain001: install
+	$(BIN)/python -m bench.pain001
 
 lint: install
 	$(BIN)/ruff check .

@@ -20,7 +20,7 @@ from schemas.issues import Issue
 from schemas.profiles import Limits
 from schemas.xsd import name_for
 from translators.base import DocumentReader, DocumentReading, ReadContext
-from translators.iso20022 import camt05x, pacs008, pacs009, xml
+from translators.iso20022 import camt05x, pacs008, pacs009, pain001, xml
 from translators.swift import reader as swift_reader
 
 SNIFF_BYTES: Final = 64 * 1024
@@ -133,6 +133,7 @@ SUPPORTED_READERS: Final[dict[str, DocumentReader]] = {
     **{version: pacs008.read for version in pacs008.SUPPORTED_VERSIONS},
     **{version: camt05x.read for version in camt05x.SUPPORTED_VERSIONS},
     **{version: pacs009.read for version in pacs009.SUPPORTED_VERSIONS},
+    **{version: pain001.read for version in pain001.SUPPORTED_VERSIONS},
     **{format_id: swift_reader.read for format_id in swift_reader.FORMATS},
 }
 

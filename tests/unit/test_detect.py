@@ -180,10 +180,11 @@ def test_garbage_is_an_unknown_format() -> None:
     assert (detection.format, [i.rule for i in detection.issues]) == ("unknown", ["detect.unknown_format"])
 
 
-def test_the_registry_processes_pacs008_versions_08_to_10_and_swift_mt() -> None:
-    iso = {name for name in SUPPORTED_READERS if not name.startswith("mt")}
-    assert iso == {"pacs.008.001.08", "pacs.008.001.09", "pacs.008.001.10"}
-    assert all(SUPPORTED_READERS[name] is pacs008.read for name in iso)
+def test_the_registry_processes_pacs008_08_to_10_camt_statements_and_swift_mt() -> None:
+    pacs = {name for name in SUPPORTED_READERS if name.startswith("pacs.008")}
+    assert pacs == {"pacs.008.001.08", "pacs.008.001.09", "pacs.008.001.10"}
+    assert all(SUPPORTED_READERS[name] is pacs008.read for name in pacs)
+    assert {"camt.052.001.08", "camt.053.001.02", "camt.053.001.08", "camt.054.001.08"} <= set(SUPPORTED_READERS)
     assert {name for name in SUPPORTED_READERS if name.startswith("mt")} == {
         "mt103", "mt202", "mt202cov", "mt940", "mt950", "mt900", "mt910", "mt199", "mt299"}
 
@@ -200,7 +201,7 @@ def test_read_document_dispatches_a_supported_format_to_its_reader() -> None:
 @pytest.mark.parametrize(
     ("data", "named"),
     [
-        (iso_document("pain.001.001.09", "CstmrCdtTrfInitn"), "pain.001.001.09"),
+        (iso_document("pain.008.001.08", "CstmrDrctDbtInitn"), "pain.008.001.08"),
         (iso_document("pacs.008.001.02", "FIToFICstmrCdtTrf"), "pacs.008.001.02"),
         (nacha_file(), "nacha"),
     ],
