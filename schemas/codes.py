@@ -312,7 +312,8 @@ def _register_extensions() -> None:
     import importlib
 
     for name in ("schemas.rules_mt_payments", "schemas.rules_mt_statements", "schemas.rules_iso_pain",
-                 "schemas.rules_iso_camt", "schemas.rules_iso_pacs009", "schemas.rules_iso_profiles"):
+                 "schemas.rules_iso_camt", "schemas.rules_iso_pacs009", "schemas.rules_iso_profiles",
+                 "schemas.rules_iso_returns", "schemas.rules_iso_pain008"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
