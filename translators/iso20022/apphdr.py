@@ -156,3 +156,17 @@ def wrap_with_app_header(document_xml: bytes, *, sender_bic: str, receiver_bic: 
     envelope.append(document)
     etree.indent(envelope, space="  ")
     return etree.tostring(envelope, xml_declaration=True, encoding="UTF-8", pretty_print=True)  # type: ignore[no-any-return]
+
+
+def document_header_issues(data: bytes, *, app_header: bool, message_name: str, msg_id: str | None,
+                           instructing_agent_bic: str | None = None,
+                           instructed_agent_bic: str | None = None) -> list[Issue]:
+    """A Document's AppHdr checked against it (`header_issues`), when the document came with one
+    (`xml.DocumentLocation.app_header`); nothing for a Document alone."""
+    if not app_header:
+        return []
+    header = read_app_header(data)
+    if header is None:
+        return [_issue("apphdr.missing_element", _PATH, "the AppHdr next to the Document cannot be read")]
+    return header_issues(header, message_name=message_name, msg_id=msg_id,
+                         instructing_agent_bic=instructing_agent_bic, instructed_agent_bic=instructed_agent_bic)

@@ -38,6 +38,7 @@ from schemas.profiles import Profile
 from schemas.xsd import name_for
 from translators.base import DocumentReading, ReadContext, TransactionReading
 from translators.iso20022 import xml
+from translators.iso20022.apphdr import document_header_issues
 from translators.iso20022.common import (
     Node,
     iban_problem,
@@ -197,6 +198,8 @@ def read(data: bytes, context: ReadContext) -> DocumentReading:
         issues += _group_checks(header, streamed.records, totals, profile)
         issues += _bic_issues("GrpHdr", (("InstgAgt", group.instructing_agent),
                                          ("InstdAgt", group.instructed_agent)))
+        issues += document_header_issues(prepared.data, app_header=located.app_header, message_name=version,
+                                         msg_id=group.msg_id)
         issues += _bic_issues("GrpHdr/SttlmInf", (
             ("InstgRmbrsmntAgt", group.instructing_reimbursement_agent),
             ("InstdRmbrsmntAgt", group.instructed_reimbursement_agent),
