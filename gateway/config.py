@@ -145,6 +145,7 @@ class RailSettings(Section):
     clearing_system: str | None = None           # SttlmInf/ClrSys/Cd, e.g. TGT, FDW, STG
     instructed_agent_bic: str | None = None      # None: the creditor agent
     mt_stp: bool = False                         # mt rails: send MT103 as MT103 STP ({119:STP})
+    app_header: bool = False                     # ISO rails: wrap each Document with its head.001 AppHdr (CBPR+)
     description: str = ""
 
     @property
@@ -168,7 +169,7 @@ def _default_rails() -> dict[str, RailSettings]:
         "fedwire": RailSettings(clearing_system="FDW", description="Fedwire Funds Service, US dollar"),
         "chaps": RailSettings(clearing_system="STG", instructed_agent_bic="BKENGB2LXXX",
                               description="CHAPS Sterling"),
-        "swift": RailSettings(settlement_method="INDA", description="correspondent banking (CBPR+)"),
+        "swift": RailSettings(settlement_method="INDA", app_header=True, description="correspondent banking (CBPR+)"),
         "swift-fin": RailSettings(format="mt", settlement_method="INDA",
                                   description="correspondent banking in SWIFT MT (MT103, MT202, MT202 COV)"),
     }

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from gateway import store
@@ -24,6 +25,7 @@ from gateway.stages.common import BatchingStage, StageContext, decode, sha256
 from schemas.canonical import Agent, Payment
 from schemas.issues import Issue, Severity
 from translators.iso20022 import pacs008
+from translators.iso20022.apphdr import wrap_with_app_header
 from translators.iso20022.xml import validate_bytes
 from translators.swift import mt103, mt202
 from translators.swift.blocks import parse
@@ -86,6 +88,16 @@ def next_agent_bic(payment: Payment) -> str | None:
     if payment.kind == "institution" and identification is not None:
         return identification.any_bic
     return None
+
+
+def with_app_header(document: bytes, payment: Payment, rail: RailSettings, institution_bic: str) -> bytes:
+    """CBPR+: the Document inside an envelope with its head.001 AppHdr, from us to the instructed agent,
+    BizMsgIdr = GrpHdr/MsgId (the payment id)."""
+    creditor_agent = payment.creditor_agent.bic if payment.creditor_agent else None
+    instructed = rail.instructed_agent_bic or creditor_agent or institution_bic      # as the Document's InstdAgt
+    created_at = payment.settled_at or payment.routed_at or datetime.now(UTC)
+    return wrap_with_app_header(document, sender_bic=institution_bic, receiver_bic=instructed,
+                                msg_id=payment.payment_id, message_name=rail.format, created_at=created_at)
 
 
 def render_mt(payment: Payment, rail: RailSettings, institution_bic: str) -> Rendered:
@@ -173,6 +185,8 @@ class DeliverStage(BatchingStage):
                     if issues:
                         outcomes.append(Park("rendered message is not valid against its XSD", tuple(issues[:20])))
                         continue
+                if rail.app_header:
+                    data = with_app_header(data, payment, rail, settings.institution.bic)
                 name = outbound_file_name(payment, rail)
             files.append(OutboundFile(self.outbox / (payment.rail or "unknown"), name, data))
             written.append((payment, name, sha256(data)))
