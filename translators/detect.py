@@ -20,7 +20,7 @@ from schemas.issues import Issue
 from schemas.profiles import Limits
 from schemas.xsd import name_for
 from translators.base import DocumentReader, DocumentReading, ReadContext
-from translators.iso20022 import camt05x, pacs008, pacs009, pain001, xml
+from translators.iso20022 import camt05x, camt056, pacs004, pacs008, pacs009, pain001, xml
 from translators.swift import reader as swift_reader
 
 SNIFF_BYTES: Final = 64 * 1024
@@ -134,6 +134,8 @@ SUPPORTED_READERS: Final[dict[str, DocumentReader]] = {
     **{version: camt05x.read for version in camt05x.SUPPORTED_VERSIONS},
     **{version: pacs009.read for version in pacs009.SUPPORTED_VERSIONS},
     **{version: pain001.read for version in pain001.SUPPORTED_VERSIONS},
+    **{version: pacs004.read_document for version in pacs004.SUPPORTED_VERSIONS},      # kept, not booked yet
+    **{version: camt056.read_document for version in camt056.SUPPORTED_VERSIONS},      # kept, not acted on yet
     **{format_id: swift_reader.read for format_id in swift_reader.FORMATS},
 }
 
