@@ -20,7 +20,7 @@ from schemas.issues import Issue
 from schemas.profiles import Limits
 from schemas.xsd import name_for
 from translators.base import DocumentReader, DocumentReading, ReadContext
-from translators.iso20022 import camt05x, camt056, pacs004, pacs008, pacs009, pain001, xml
+from translators.iso20022 import camt05x, camt056, pacs004, pacs008, pacs009, pain001, pain008, xml
 from translators.swift import reader as swift_reader
 
 SNIFF_BYTES: Final = 64 * 1024
@@ -136,6 +136,7 @@ SUPPORTED_READERS: Final[dict[str, DocumentReader]] = {
     **{version: pain001.read for version in pain001.SUPPORTED_VERSIONS},
     **{version: pacs004.read_document for version in pacs004.SUPPORTED_VERSIONS},      # kept, not booked yet
     **{version: camt056.read_document for version in camt056.SUPPORTED_VERSIONS},      # kept, not acted on yet
+    **{version: pain008.read_document for version in pain008.SUPPORTED_VERSIONS},      # collections: kept
     **{format_id: swift_reader.read for format_id in swift_reader.FORMATS},
 }
 

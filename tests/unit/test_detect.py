@@ -201,7 +201,7 @@ def test_read_document_dispatches_a_supported_format_to_its_reader() -> None:
 @pytest.mark.parametrize(
     ("data", "named"),
     [
-        (iso_document("pain.008.001.08", "CstmrDrctDbtInitn"), "pain.008.001.08"),
+        (iso_document("pacs.028.001.05", "FIToFIPmtStsReq"), "pacs.028.001.05"),
         (iso_document("pacs.008.001.02", "FIToFICstmrCdtTrf"), "pacs.008.001.02"),
         (nacha_file(), "nacha"),
     ],

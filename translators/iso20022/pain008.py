@@ -1,0 +1,240 @@
+"""pain.008 customer direct debit initiation, versions .001.02 and .001.08-.10 (DOMAIN §2, §4).
+
+Root `Document/CstmrDrctDbtInitn`: `GrpHdr`, `PmtInf` 1..n (the creditor's batch: creditor,
+account, agent, creditor scheme id, requested collection date, sequence type) and
+`DrctDbtTxInf` 1..n inside each (the debtor, the mandate, the amount). The version table
+is in `pain008_collection` (.02 `BIC`/`BICOrBEI`, later `BICFI`/`AnyBIC`, `UETR` from .08).
+
+`read` makes the two passes of pain001: pass 1 streams with XSD validation and checks the
+group and PmtInf NbOfTxs/CtrlSum (AM18/AM10); pass 2, `CollectionsReading.collections()`,
+yields each collection as a canonical `Collection` with the issues that reject it alone
+(IBAN, BIC, currency, duplicates, and the SEPA SDD mandate, sequence type and creditor
+identifier rules). Collections have no pipeline yet: `read_document` gives intake a
+`DocumentReading` of kind "other" carrying the document's issues and every collection's
+errors, so a pain.008 is validated and stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Final
+
+from pydantic import ValidationError
+
+from schemas.collections import Collection
+from schemas.issues import Issue, Severity
+from schemas.profiles import Profile
+from schemas.xsd import name_for
+from translators.base import DocumentReading, ReadContext
+from translators.iso20022 import pain008_collection as one
+from translators.iso20022 import pain008_stream as stream
+from translators.iso20022 import xml
+from translators.iso20022.common import Node, parse_datetime, parse_decimal, read_party
+
+MESSAGE: Final = "CstmrDrctDbtInitn"
+DIRECT_DEBIT: Final = "DD"                   # PaymentMethod2Code: the only value
+MAX_ISSUES: Final = 100
+MAX_DOCUMENT_ISSUES: Final = 1000            # read_document: collection errors kept before a summary
+# Checked only without an XSD: DirectDebitTransactionInformation23 / PaymentInstruction29 mandatory elements.
+REQUIRED_RECORD: Final = ("PmtId", "InstdAmt", "DbtrAgt", "Dbtr", "DbtrAcct")
+REQUIRED_BLOCK: Final = ("PmtInfId", "PmtMtd", "ReqdColltnDt", "Cdtr", "CdtrAcct", "CdtrAgt")
+
+VERSIONS: Final = {"pain.008.001.02": one.V02, "pain.008.001.08": one.V08, "pain.008.001.09": one.V08,
+                   "pain.008.001.10": one.V08}
+SUPPORTED_VERSIONS: Final = tuple(VERSIONS)
+_issue = one.issue
+
+
+@dataclass(frozen=True)
+class CollectionReading:
+    """One collection of a pain.008: the canonical collection, or the issues that reject it."""
+
+    index: int
+    collection: Collection | None
+    issues: tuple[Issue, ...] = ()
+
+    @property
+    def rejected(self) -> bool:
+        return self.collection is None or any(i.severity is Severity.ERROR for i in self.issues)
+
+
+@dataclass
+class CollectionsReading:
+    """The result of reading a pain.008: document-level `issues` (any error rejects the file and
+    `collections()` yields nothing), and the collections streamed again from the bytes."""
+
+    format: str
+    issues: list[Issue] = field(default_factory=list)
+    msg_id: str | None = None
+    creation_date_time: datetime | None = None
+    number_of_transactions: int | None = None
+    _collections: Callable[[], Iterator[CollectionReading]] | None = None
+
+    @property
+    def accepted(self) -> bool:
+        return not any(i.severity is Severity.ERROR for i in self.issues)
+
+    def collections(self) -> Iterator[CollectionReading]:
+        if self._collections is None or not self.accepted:
+            return iter(())
+        return self._collections()
+
+
+def _applicable(issues: list[Issue], profile: Profile) -> list[Issue]:
+    return [i for i in issues if i.rule not in profile.rules_off] if profile.rules_off else issues
+
+
+@dataclass
+class _Pass1:
+    """Per-record and per-block checks of pass 1; block issues are handed to pass 2."""
+
+    structural: bool
+    pmt_inf_ids: dict[str, int] = field(default_factory=dict)
+    block_issues: dict[int, list[Issue]] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+
+    def record(self, block: stream.BlockTotals, element: xml.XmlElement) -> None:
+        if self.structural and len(self.issues) < MAX_ISSUES:
+            present = {xml.local_name(child.tag) for child in element}
+            self.issues.extend(
+                _issue("iso.structure", f"PmtInf[{block.number}]/DrctDbtTxInf[{block.count}]/{name}",
+                       f"{name} is mandatory") for name in REQUIRED_RECORD if name not in present)
+
+    def block(self, block: stream.BlockTotals) -> None:
+        node = Node(block.element, f"PmtInf[{block.number}]")
+        issues: list[Issue] = []
+        if self.structural:
+            self.issues.extend(_issue("iso.structure", f"{node.path}/{name}", f"{name} is mandatory")
+                               for name in REQUIRED_BLOCK if node.child(name) is None)
+            method = node.get("PmtMtd")
+            if method is not None and method != DIRECT_DEBIT:
+                self.issues.append(_issue("iso.structure", f"{node.path}/PmtMtd", f"PmtMtd is {method!r}, not DD"))
+        declared = node.get("NbOfTxs")
+        if declared is not None and (not declared.isdigit() or int(declared) != block.count):
+            issues.append(_issue("pain008.pmt_inf_nb_of_txs", f"{node.path}/NbOfTxs", f"NbOfTxs is {declared!r} "
+                                 f"but the payment information block holds {block.count} collections"))
+        control = node.get("CtrlSum")
+        if control is not None and parse_decimal(control) != block.total:
+            issues.append(_issue("pain008.pmt_inf_ctrl_sum", f"{node.path}/CtrlSum", f"CtrlSum is {control} but "
+                                 f"the block's instructed amounts add up to {block.total}"))
+        identifier = node.get("PmtInfId")
+        if identifier:
+            first = self.pmt_inf_ids.setdefault(identifier, block.number)
+            if first != block.number:
+                issues.append(_issue("pain008.duplicate_pmt_inf_id", f"{node.path}/PmtInfId",
+                                     f"PmtInfId {identifier!r} was already used by PmtInf[{first}]"))
+        if issues:
+            self.block_issues[block.number] = issues
+
+
+def read(data: bytes, context: ReadContext) -> CollectionsReading:
+    """Read a pain.008 (any supported version, detected from the namespace); never raises."""
+    profile = context.profile
+    prepared = xml.prepare(data, profile.limits)
+    if prepared.issues:
+        return CollectionsReading(format="pain.008", issues=list(prepared.issues))
+    located = xml.locate_document(prepared.data)
+    if not isinstance(located, xml.DocumentLocation):
+        return CollectionsReading(format="pain.008", issues=[located or _issue(
+            "xml.unknown_namespace", "", "the document has no ISO 20022 Document element")])
+    version = name_for(located.namespace)
+    if version not in VERSIONS:
+        return CollectionsReading(format=version or "pain.008", issues=[_issue(
+            "xml.unknown_namespace", "Document", f"namespace {located.namespace!r} is not a pain.008 "
+            f"version this reader supports ({', '.join(SUPPORTED_VERSIONS)})")])
+    if profile.message_types is not None and version not in profile.message_types:
+        return CollectionsReading(format=version, issues=[_issue(
+            "profile.message_type", "Document", f"profile {profile.id} does not accept {version}")])
+    schema = context.catalogue.schema_for(located.namespace) if context.catalogue is not None else None
+    issues: list[Issue] = []
+    if schema is not None and located.wrapped:  # the validating parser validates from the root element
+        schema = None
+        issues.append(_issue("iso.no_schema", "Document", "the Document sits inside an envelope: the XSD "
+                             "cannot validate it while streaming, structural checks only", Severity.INFO))
+    elif schema is None:
+        issues.append(_issue("iso.no_schema", "Document", f"no official XSD for {version} is available: "
+                             "structural checks only", Severity.INFO))
+    checks = _Pass1(structural=schema is None)
+    scanned = stream.scan(prepared.data, limits=profile.limits, schema=schema, on_record=checks.record,
+                          on_block=checks.block, max_issues=MAX_ISSUES)
+    issues += scanned.issues + checks.issues
+    header = Node(scanned.header, "GrpHdr") if scanned.header is not None else None
+    if scanned.complete and header is None:
+        issues.append(_issue("iso.structure", "GrpHdr", "the message has no group header"))
+    elif scanned.complete and header is not None:
+        issues += _group_checks(header, scanned, profile)
+    declared = (header.get("NbOfTxs") or "") if header is not None else ""
+    reading = CollectionsReading(
+        format=version, issues=_applicable(issues, profile), msg_id=header.get("MsgId") if header else None,
+        creation_date_time=parse_datetime(header.get("CreDtTm")) if header else None,
+        number_of_transactions=int(declared) if declared.isdigit() else scanned.records)
+    if header is not None and reading.accepted:
+        body, blocks = prepared.data, checks.block_issues
+        group = one.Group(header.get("MsgId") or "", reading.creation_date_time, read_party(header.child("InitgPty")))
+        reading._collections = lambda: xml.confined(
+            lambda: _collections(body, version, group, blocks, context), size=len(body))
+    return reading
+
+
+def _group_checks(header: Node, scanned: stream.Scan, profile: Profile) -> list[Issue]:
+    """GrpHdr NbOfTxs and CtrlSum against the whole file, and the profile's transaction limit."""
+    issues: list[Issue] = []
+    declared = header.get("NbOfTxs") or ""
+    if not declared.isdigit() or int(declared) != scanned.records:
+        issues.append(_issue("pain008.nb_of_txs", "GrpHdr/NbOfTxs",
+                             f"NbOfTxs is {declared!r} but the file holds {scanned.records} collections"))
+    control = header.get("CtrlSum")
+    if control is not None and parse_decimal(control) != scanned.total:
+        issues.append(_issue("pain008.ctrl_sum", "GrpHdr/CtrlSum",
+                             f"CtrlSum is {control} but the instructed amounts add up to {scanned.total}"))
+    limit = profile.max_transactions_per_message
+    if limit is not None and scanned.records > limit:
+        issues.append(_issue("profile.max_transactions", "GrpHdr/NbOfTxs", f"profile {profile.id} allows "
+                             f"{limit} transaction(s) per message; this one has {scanned.records}"))
+    return issues
+
+
+def _collections(data: bytes, version: str, group: one.Group, block_issues: dict[int, list[Issue]],
+                 context: ReadContext) -> Iterator[CollectionReading]:
+    spec, seen, profile = VERSIONS[version], one.Seen(), context.profile
+    block: one.Block | None = None
+    for index, (number, element, position, record) in enumerate(stream.iter_collections(data)):
+        if block is None or block.node.element is not element:
+            block = one.read_block(element, number, spec, block_issues.get(number, []))
+        node = Node(record, f"DrctDbtTxInf[{position}]", block.node)
+        try:
+            collection = one.build(node, index, version, spec, group, block, context)
+        except (one.Unreadable, ValidationError) as exc:
+            message = f"{exc} is missing or cannot be read" if isinstance(exc, one.Unreadable) else (
+                f"the collection cannot be read ({exc.errors()[0]['msg']})")
+            rule = exc.rule if isinstance(exc, one.Unreadable) else "iso.structure"
+            yield CollectionReading(index, None, (_issue(rule, getattr(exc, "path", node.path), message),))
+            continue
+        issues = list(block.issues) + one.checks(node, collection, profile, spec, seen, block)
+        yield CollectionReading(index, collection, tuple(_applicable(issues, profile)))
+
+
+def read_document(data: bytes, context: ReadContext) -> DocumentReading:
+    """The pain.008 for intake, until collections have their own pipeline: kind "other" (stored,
+    nothing routed), with the document's issues and every collection's errors."""
+    reading = read(data, context)
+    issues = list(reading.issues)
+    listed: set[tuple[str, str]] = set()     # a PmtInf's issues repeat on each of its collections
+    kept = more = 0
+    for collection in reading.collections():
+        for found in collection.issues:
+            if found.severity is not Severity.ERROR or (found.rule, found.path) in listed:
+                continue
+            listed.add((found.rule, found.path))
+            if kept < MAX_DOCUMENT_ISSUES:
+                issues.append(found)
+                kept += 1
+            else:
+                more += 1
+    if more:
+        issues.append(_issue("pain008.more_issues", "", f"{more} more collection errors are not listed"))
+    return DocumentReading(format=reading.format, issues=issues, msg_id=reading.msg_id,
+                           creation_date_time=reading.creation_date_time,
+                           number_of_transactions=reading.number_of_transactions, kind="other")
