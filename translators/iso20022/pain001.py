@@ -15,40 +15,36 @@ its transactions only.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
-from datetime import date
+from dataclasses import dataclass, field
 from typing import Final
 
 from pydantic import ValidationError
 
-from schemas.canonical import Account, Agent, Amount, Party, Payment, payment_id_for
-from schemas.codes import RULES, fits_currency, is_currency
+from schemas.canonical import Amount, Payment
+from schemas.codes import fits_currency, is_currency
 from schemas.issues import Issue, Severity
 from schemas.profiles import Profile
 from schemas.xsd import name_for
 from translators.base import DocumentReading, ReadContext, TransactionReading
+from translators.iso20022 import pain001_payment as fast
 from translators.iso20022 import pain001_stream as stream
 from translators.iso20022 import xml
-from translators.iso20022.common import (
-    Node,
-    bic_problem,
-    iban_problem,
-    parse_date,
-    parse_datetime,
-    parse_decimal,
-    read_account,
-    read_agent,
-    read_amount,
-    read_code,
-    read_instruction,
-    read_party,
-    read_remittance,
+from translators.iso20022.common import Node, parse_datetime, parse_decimal, read_party
+from translators.iso20022.pain001_parts import (
+    VERSIONS,
+    Block,
+    Group,
+    Unreadable,
+    Version,
+    account_issues,
+    bic_issues,
+    issue,
+    read_block,
 )
 from translators.iso20022.profile_rules import payment_issues
 
 MESSAGE: Final = "CstmrCdtTrfInitn"
 NOT_PROVIDED: Final = "NOTPROVIDED"
-INSTANT: Final = "INST"          # PmtTpInf/LclInstrm/Cd of SCT Inst
 CHEQUE: Final = "CHK"            # PaymentMethod3Code: a cheque, not a credit transfer
 MAX_ISSUES: Final = 100
 # Checked only without an XSD: CreditTransferTransaction34 / PaymentInstruction30 mandatory elements.
@@ -56,27 +52,10 @@ REQUIRED_RECORD: Final = ("PmtId", "Amt")
 REQUIRED_BLOCK: Final = ("PmtInfId", "PmtMtd", "ReqdExctnDt", "Dbtr", "DbtrAcct", "DbtrAgt")
 
 
-@dataclass(frozen=True)
-class Version:
-    """What differs between pain.001 versions for this reader (XSDs in the schema catalogue)."""
-
-    agent_bic: str             # FinInstnId: BIC (FinancialInstitutionIdentification7) or BICFI
-    party_bic: str             # Party Id/OrgId: BICOrBEI (Party6Choice) or AnyBIC
-    date_choice: bool          # ReqdExctnDt: ISODate, or DateAndDateTime(2)Choice Dt | DtTm
-    uetr: bool                 # PmtId/UETR (PaymentIdentification6)
-
-
-_V03: Final = Version("BIC", "BICOrBEI", date_choice=False, uetr=False)
-_V04: Final = Version("BICFI", "AnyBIC", date_choice=False, uetr=False)
-_V08: Final = Version("BICFI", "AnyBIC", date_choice=True, uetr=False)
-_V09: Final = Version("BICFI", "AnyBIC", date_choice=True, uetr=True)
-VERSIONS: Final = {"pain.001.001.03": _V03, **{f"pain.001.001.0{n}": _V04 for n in (4, 5, 6, 7)},
-                   "pain.001.001.08": _V08, **{f"pain.001.001.{n:02d}": _V09 for n in range(9, 14)}}
 SUPPORTED_VERSIONS: Final = tuple(VERSIONS)
 
 
-def _issue(rule: str, path: str, message: str, severity: Severity = Severity.ERROR) -> Issue:
-    return Issue(code=RULES[rule].code, rule=rule, path=path, message=message, severity=severity)
+_issue = issue
 
 
 def _applicable(issues: list[Issue], profile: Profile) -> list[Issue]:
@@ -168,7 +147,7 @@ def read(data: bytes, context: ReadContext) -> DocumentReading:
         creation_date_time=parse_datetime(header.get("CreDtTm")) if header else None,
         number_of_transactions=int(declared) if declared.isdigit() else scanned.records)
     if header is not None and reading.accepted:
-        body, group = prepared.data, _Group(header.get("MsgId") or "", reading, read_party(header.child("InitgPty")))
+        body, group = prepared.data, Group(header.get("MsgId") or "", reading, read_party(header.child("InitgPty")))
         blocks, spec = checks.block_issues, VERSIONS[version]
         reading._transactions = lambda: xml.confined(
             lambda: _transactions(body, version, spec, group, blocks, context), size=len(body))
@@ -193,93 +172,6 @@ def _group_checks(header: Node, scanned: stream.Scan, profile: Profile) -> list[
     return issues
 
 
-@dataclass(frozen=True)
-class _Group:
-    msg_id: str
-    reading: DocumentReading
-    initiating_party: Party | None
-
-
-@dataclass(frozen=True)
-class _Block:
-    """PmtInf values each of its transactions inherits (DOMAIN §2.5: debtor data lives here)."""
-
-    node: Node
-    identifier: str | None
-    execution_date: date | None
-    payment_type: tuple[str | None, tuple[str, ...], str | None, str | None]
-    debtor: Party | None
-    debtor_account: Account | None
-    debtor_agent: Agent | None
-    ultimate_debtor: Party | None
-    charge_bearer: str | None
-    issues: tuple[Issue, ...]
-
-
-def _payment_type(node: Node | None, base: tuple[str | None, tuple[str, ...], str | None, str | None]
-                  ) -> tuple[str | None, tuple[str, ...], str | None, str | None]:
-    """PmtTpInf: (InstrPrty, SvcLvl codes, LclInstrm, CtgyPurp), each falling back to the block's."""
-    if node is None:
-        return base
-    return (node.get("InstrPrty") or base[0],
-            tuple(filter(None, map(read_code, node.children("SvcLvl")))) or base[1],
-            read_code(node.child("LclInstrm")) or base[2], read_code(node.child("CtgyPurp")) or base[3])
-
-
-def _agent(node: Node | None, account: Node | None, spec: Version) -> Agent | None:
-    agent = read_agent(node, account)
-    if agent is not None and node is not None and spec.agent_bic != "BICFI":
-        agent = agent.model_copy(update={"bic": node.text("FinInstnId", spec.agent_bic)})
-    return agent
-
-
-def _party(node: Node | None, spec: Version) -> Party | None:
-    party = read_party(node)
-    if party is None or node is None or spec.party_bic == "AnyBIC" or party.identification is None:
-        return party
-    bic = node.text("Id", "OrgId", spec.party_bic)
-    identification = party.identification.model_copy(update={"any_bic": bic})
-    return party.model_copy(update={"identification": identification})
-
-
-def _execution_date(node: Node, spec: Version) -> date | None:
-    if not spec.date_choice:
-        return parse_date(node.get("ReqdExctnDt"))
-    choice = node.child("ReqdExctnDt")
-    if choice is None:
-        return None
-    moment = parse_datetime(choice.get("DtTm"))
-    return moment.date() if moment is not None else parse_date(choice.get("Dt"))
-
-
-def _read_block(element: xml.XmlElement, number: int, spec: Version, issues: list[Issue]) -> _Block:
-    node = Node(element, f"PmtInf[{number}]")
-    block = _Block(
-        node=node, identifier=node.get("PmtInfId"), execution_date=_execution_date(node, spec),
-        payment_type=_payment_type(node.child("PmtTpInf"), (None, (), None, None)),
-        debtor=_party(node.child("Dbtr"), spec), debtor_account=read_account(node.child("DbtrAcct")),
-        debtor_agent=_agent(node.child("DbtrAgt"), node.child("DbtrAgtAcct"), spec),
-        ultimate_debtor=_party(node.child("UltmtDbtr"), spec), charge_bearer=node.get("ChrgBr"),
-        issues=tuple(issues))
-    checks = list(issues)
-    checks += _account_issues(node.path, "DbtrAcct", block.debtor_account)
-    checks += _bic_issues(node.path, "DbtrAgt", block.debtor_agent, spec)
-    return replace(block, issues=tuple(checks))
-
-
-def _account_issues(path: str, tag: str, account: Account | None) -> list[Issue]:
-    if account is None or not account.is_iban or (problem := iban_problem(account.id)) is None:
-        return []
-    return [_issue("iban.invalid", f"{path}/{tag}/Id/IBAN", f"the {tag} IBAN is not valid (ISO 13616): {problem}")]
-
-
-def _bic_issues(path: str, tag: str, agent: Agent | None, spec: Version) -> list[Issue]:
-    if agent is None or not agent.bic or (problem := bic_problem(agent.bic)) is None:
-        return []
-    return [_issue("bic.invalid", f"{path}/{tag}/FinInstnId/{spec.agent_bic}",
-                   f"BIC {agent.bic} is not a valid ISO 9362 BIC: {problem}")]
-
-
 def _money_issues(amount: Amount, path: str) -> list[Issue]:
     if not is_currency(amount.currency):
         return [_issue("money.currency", f"{path}/@Ccy", f"{amount.currency} is not an ISO 4217 currency")]
@@ -296,94 +188,54 @@ class _Seen:
     end_to_end_ids: dict[str, str] = field(default_factory=dict)
 
 
-def _transactions(data: bytes, version: str, spec: Version, group: _Group, block_issues: dict[int, list[Issue]],
+def _transactions(data: bytes, version: str, spec: Version, group: Group, block_issues: dict[int, list[Issue]],
                   context: ReadContext) -> Iterator[TransactionReading]:
-    seen, block, profile = _Seen(), None, context.profile
+    seen, block, profile, memo = _Seen(), None, context.profile, fast.Memo(spec)
     for index, (number, element, position, record) in enumerate(stream.iter_transactions(data)):
         if block is None or block.node.element is not element:
-            block = _read_block(element, number, spec, block_issues.get(number, []))
-        node = Node(record, f"CdtTrfTxInf[{position}]", block.node)
-        ids = node.child("PmtId")
-        end_to_end_id = ids.get("EndToEndId") if ids else None
-        amount = node.child("Amt")
-        if amount is not None and amount.child("EqvtAmt") is not None:
+            block = read_block(element, number, spec, block_issues.get(number, []))
+        path = f"{block.node.path}/CdtTrfTxInf[{position}]"
+        children = fast.children_of(record)
+        ids = fast.leaves(fast.first(children, "PmtId"))
+        end_to_end_id = ids.get("EndToEndId") if ids is not None else None
+        if fast.is_equivalent_amount(children):
             yield TransactionReading(index, None, (_issue(
-                "pain.equivalent_amount", f"{node.path}/Amt/EqvtAmt", "an equivalent amount (EqvtAmt, to be "
+                "pain.equivalent_amount", f"{path}/Amt/EqvtAmt", "an equivalent amount (EqvtAmt, to be "
                 "converted by the bank) is not supported: give the amount to transfer as InstdAmt"),),
                 reference=end_to_end_id)
             continue
         try:
-            payment = _payment(node, ids, index, version, spec, group, block, context)
-        except (_Unreadable, ValidationError) as exc:
-            message = f"{exc} is missing or cannot be read" if isinstance(exc, _Unreadable) else (
+            payment = fast.payment(children, ids, path, index, version, group, block, context, memo)
+        except (Unreadable, ValidationError) as exc:
+            message = f"{exc} is missing or cannot be read" if isinstance(exc, Unreadable) else (
                 f"the transaction cannot be read ({exc.errors()[0]['msg']})")
-            rule = exc.rule if isinstance(exc, _Unreadable) else "iso.structure"
-            yield TransactionReading(index, None, (_issue(rule, getattr(exc, "path", node.path), message),),
+            rule = exc.rule if isinstance(exc, Unreadable) else "iso.structure"
+            yield TransactionReading(index, None, (_issue(rule, getattr(exc, "path", path), message),),
                                      reference=end_to_end_id)
             continue
-        issues = list(block.issues) + _transaction_checks(node, payment, profile, spec, seen, block)
+        issues = list(block.issues) + _transaction_checks(path, payment, profile, spec, seen, block)
         yield TransactionReading(index, payment, tuple(_applicable(issues, profile)), reference=end_to_end_id)
 
 
-class _Unreadable(Exception):
-    def __init__(self, path: str, rule: str = "iso.structure") -> None:
-        super().__init__(path.rpartition("/")[2])
-        self.path, self.rule = path, rule
-
-
-def _payment(node: Node, ids: Node | None, index: int, version: str, spec: Version, group: _Group, block: _Block,
-             context: ReadContext) -> Payment:
-    amount = read_amount(node.at("Amt", "InstdAmt"))
-    if amount is None:
-        raise _Unreadable(f"{node.path}/Amt/InstdAmt")
-    if block.debtor is None:
-        raise _Unreadable(f"{block.node.path}/Dbtr")
-    creditor = _party(node.child("Cdtr"), spec)
-    if creditor is None:
-        raise _Unreadable(f"{node.path}/Cdtr", "pain.creditor_missing")
-    priority, levels, local, category = _payment_type(node.child("PmtTpInf"), block.payment_type)
-    rate = node.at("XchgRateInf")
-    return Payment(
-        payment_id=payment_id_for(context.document_id, index), document_id=context.document_id, index=index,
-        source=context.source, message_type=version, kind="customer", msg_id=group.msg_id,
-        creation_date_time=group.reading.creation_date_time, payment_information_id=block.identifier,
-        instr_id=ids.get("InstrId") if ids else None, end_to_end_id=ids.get("EndToEndId") if ids else None,
-        uetr=ids.get("UETR") if ids and spec.uetr else None,
-        interbank_settlement_amount=amount, interbank_settlement_date=block.execution_date,
-        instructed_amount=amount, exchange_rate=parse_decimal(rate.get("XchgRate")) if rate else None,
-        instruction_priority=priority, service_levels=levels, local_instrument=local, category_purpose=category,
-        purpose=read_code(node.child("Purp")), charge_bearer=node.get("ChrgBr") or block.charge_bearer,
-        instant=local == INSTANT, initiating_party=group.initiating_party,
-        ultimate_debtor=_party(node.child("UltmtDbtr"), spec) or block.ultimate_debtor,
-        debtor=block.debtor, debtor_account=block.debtor_account, debtor_agent=block.debtor_agent,
-        intermediary_agents=tuple(agent for n in (1, 2, 3) if (agent := _agent(
-            node.child(f"IntrmyAgt{n}"), node.child(f"IntrmyAgt{n}Acct"), spec)) is not None),
-        creditor_agent=_agent(node.child("CdtrAgt"), node.child("CdtrAgtAcct"), spec),
-        creditor=creditor, creditor_account=read_account(node.child("CdtrAcct")),
-        ultimate_creditor=_party(node.child("UltmtCdtr"), spec),
-        instructions_for_creditor_agent=tuple(map(read_instruction, node.children("InstrForCdtrAgt"))),
-        remittance=read_remittance(node.child("RmtInf")))
-
-
-def _transaction_checks(node: Node, payment: Payment, profile: Profile, spec: Version, seen: _Seen,
-                        block: _Block) -> list[Issue]:
+def _transaction_checks(path: str, payment: Payment, profile: Profile, spec: Version, seen: _Seen,
+                        block: Block) -> list[Issue]:
     """Checks that reject this transaction alone (DOMAIN §4.4, §8.3, §8.14, §8.16-19)."""
     amount = payment.interbank_settlement_amount
-    issues = _money_issues(amount, f"{node.path}/Amt/InstdAmt")
+    issues = _money_issues(amount, f"{path}/Amt/InstdAmt")
     if profile.currencies is not None and amount.currency not in profile.currencies:
-        issues.append(_issue("profile.currency", f"{node.path}/Amt/InstdAmt/@Ccy",
+        issues.append(_issue("profile.currency", f"{path}/Amt/InstdAmt/@Ccy",
                              f"profile {profile.id} does not accept {amount.currency}"))
     if payment.interbank_settlement_date is None:
         issues.append(_issue("iso.structure", f"{block.node.path}/ReqdExctnDt", "ReqdExctnDt cannot be read"))
-    issues += _account_issues(node.path, "CdtrAcct", payment.creditor_account)
+    issues += account_issues(path, "CdtrAcct", payment.creditor_account)
     for number, agent in enumerate(payment.intermediary_agents, 1):
-        issues += _account_issues(node.path, f"IntrmyAgt{number}Acct", agent.account)
-        issues += _bic_issues(node.path, f"IntrmyAgt{number}", agent, spec)
-    issues += _bic_issues(node.path, "CdtrAgt", payment.creditor_agent, spec)
+        issues += account_issues(path, f"IntrmyAgt{number}Acct", agent.account)
+        issues += bic_issues(path, f"IntrmyAgt{number}", agent, spec)
+    issues += bic_issues(path, "CdtrAgt", payment.creditor_agent, spec)
     if profile.require_uetr and not payment.uetr:
-        issues.append(_issue("profile.uetr_required", f"{node.path}/PmtId/UETR", f"profile {profile.id} "
+        issues.append(_issue("profile.uetr_required", f"{path}/PmtId/UETR", f"profile {profile.id} "
                              "requires a UETR"))
-    issues += payment_issues(payment, profile, node.path)       # the scheme's rules (sepa-sct...)
+    issues += payment_issues(payment, profile, path)       # the scheme's rules (sepa-sct...)
     for rule, tag, value, used, severity in (
             ("pain.duplicate_instr_id", "InstrId", payment.instr_id, seen.instr_ids, Severity.ERROR),
             ("pain.duplicate_end_to_end_id", "EndToEndId", payment.end_to_end_id, seen.end_to_end_ids,
@@ -391,8 +243,8 @@ def _transaction_checks(node: Node, payment: Payment, profile: Profile, spec: Ve
         if not value or value == NOT_PROVIDED:
             continue
         if value in used:
-            issues.append(_issue(rule, f"{node.path}/PmtId/{tag}", f"{tag} {value!r} was already used by "
+            issues.append(_issue(rule, f"{path}/PmtId/{tag}", f"{tag} {value!r} was already used by "
                                  f"{used[value]}", severity))
         else:
-            used[value] = node.path
+            used[value] = path
     return issues
