@@ -13,9 +13,9 @@ import pytest
 from bench.pain001_documents import generate
 from schemas.canonical import Payment, Source
 from translators.base import DocumentReading, ReadContext
+from translators.iso20022 import initiation_stream as stream
 from translators.iso20022 import pain001_payment as fast
 from translators.iso20022 import pain001_reference as reference
-from translators.iso20022 import pain001_stream as stream
 from translators.iso20022.common import Node, iban_problem
 from translators.iso20022.pain001_iban import iban_problem_fast
 from translators.iso20022.pain001_parts import VERSIONS, Group, Unreadable, read_block
@@ -91,7 +91,7 @@ def test_fast_payment_equals_the_node_reading(name: str, version: str, data: byt
     spec = VERSIONS[version]
     group = Group("M", DocumentReading(format=version), None)
     memo, block, compared, outcomes = fast.Memo(spec), None, 0, set()
-    for index, (number, element, position, record) in enumerate(stream.iter_transactions(data)):
+    for index, (number, element, position, record) in enumerate(stream.iter_records(data, stream.CREDIT_TRANSFERS)):
         if block is None or block.node.element is not element:
             block = read_block(element, number, spec, [])
         node = Node(record, f"CdtTrfTxInf[{position}]", block.node)

@@ -26,8 +26,8 @@ from schemas.issues import Issue, Severity
 from schemas.profiles import Profile
 from schemas.xsd import name_for
 from translators.base import DocumentReading, ReadContext, TransactionReading
+from translators.iso20022 import initiation_stream as stream
 from translators.iso20022 import pain001_payment as fast
-from translators.iso20022 import pain001_stream as stream
 from translators.iso20022 import xml
 from translators.iso20022.common import Node, parse_datetime, parse_decimal, read_party
 from translators.iso20022.pain001_parts import (
@@ -133,8 +133,8 @@ def read(data: bytes, context: ReadContext) -> DocumentReading:
         issues.append(_issue("iso.no_schema", "Document", f"no official XSD for {version} is available: "
                              "structural checks only", Severity.INFO))
     checks = _Pass1(structural=schema is None)
-    scanned = stream.scan(prepared.data, limits=profile.limits, schema=schema, on_record=checks.record,
-                          on_block=checks.block, max_issues=MAX_ISSUES)
+    scanned = stream.scan(prepared.data, records=stream.CREDIT_TRANSFERS, limits=profile.limits, schema=schema,
+                          on_record=checks.record, on_block=checks.block, max_issues=MAX_ISSUES)
     issues += scanned.issues + checks.issues
     header = Node(scanned.header, "GrpHdr") if scanned.header is not None else None
     if scanned.complete and header is None:
@@ -191,7 +191,7 @@ class _Seen:
 def _transactions(data: bytes, version: str, spec: Version, group: Group, block_issues: dict[int, list[Issue]],
                   context: ReadContext) -> Iterator[TransactionReading]:
     seen, block, profile, memo = _Seen(), None, context.profile, fast.Memo(spec)
-    for index, (number, element, position, record) in enumerate(stream.iter_transactions(data)):
+    for index, (number, element, position, record) in enumerate(stream.iter_records(data, stream.CREDIT_TRANSFERS)):
         if block is None or block.node.element is not element:
             block = read_block(element, number, spec, block_issues.get(number, []))
         path = f"{block.node.path}/CdtTrfTxInf[{position}]"

@@ -28,8 +28,8 @@ from schemas.issues import Issue, Severity
 from schemas.profiles import Profile
 from schemas.xsd import name_for
 from translators.base import DocumentReading, ReadContext
+from translators.iso20022 import initiation_stream as stream
 from translators.iso20022 import pain008_collection as one
-from translators.iso20022 import pain008_stream as stream
 from translators.iso20022 import xml
 from translators.iso20022.common import Node, parse_datetime, parse_decimal, read_party
 
@@ -157,8 +157,8 @@ def read(data: bytes, context: ReadContext) -> CollectionsReading:
         issues.append(_issue("iso.no_schema", "Document", f"no official XSD for {version} is available: "
                              "structural checks only", Severity.INFO))
     checks = _Pass1(structural=schema is None)
-    scanned = stream.scan(prepared.data, limits=profile.limits, schema=schema, on_record=checks.record,
-                          on_block=checks.block, max_issues=MAX_ISSUES)
+    scanned = stream.scan(prepared.data, records=stream.DIRECT_DEBITS, limits=profile.limits, schema=schema,
+                          on_record=checks.record, on_block=checks.block, max_issues=MAX_ISSUES)
     issues += scanned.issues + checks.issues
     header = Node(scanned.header, "GrpHdr") if scanned.header is not None else None
     if scanned.complete and header is None:
@@ -200,7 +200,7 @@ def _collections(data: bytes, version: str, group: one.Group, block_issues: dict
                  context: ReadContext) -> Iterator[CollectionReading]:
     spec, seen, profile = VERSIONS[version], one.Seen(), context.profile
     block: one.Block | None = None
-    for index, (number, element, position, record) in enumerate(stream.iter_collections(data)):
+    for index, (number, element, position, record) in enumerate(stream.iter_records(data, stream.DIRECT_DEBITS)):
         if block is None or block.node.element is not element:
             block = one.read_block(element, number, spec, block_issues.get(number, []))
         node = Node(record, f"DrctDbtTxInf[{position}]", block.node)
