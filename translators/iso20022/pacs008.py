@@ -24,7 +24,6 @@ from schemas.canonical import Account, Agent, Amount, Charge, Payment, payment_i
 from schemas.codes import RULES, fits_currency, is_currency
 from schemas.issues import Issue, Severity
 from schemas.profiles import Profile
-from schemas.xsd import name_for
 from translators.base import DocumentReading, ReadContext, TransactionReading
 from translators.iso20022 import xml
 from translators.iso20022.apphdr import document_header_issues
@@ -55,6 +54,7 @@ from translators.iso20022.common import (
     write_party,
     write_remittance,
 )
+from translators.iso20022.opening import Refused, open_document
 from translators.iso20022.profile_rules import payment_issues
 
 T = TypeVar("T")
@@ -148,30 +148,12 @@ class _Totals:
 def read(data: bytes, context: ReadContext) -> DocumentReading:
     """Read a pacs.008 (any supported version, detected from the namespace); never raises."""
     profile = context.profile
-    prepared = xml.prepare(data, profile.limits)
-    if prepared.issues:
-        return DocumentReading(format="pacs.008", issues=list(prepared.issues))
-    located = xml.locate_document(prepared.data)
-    if not isinstance(located, xml.DocumentLocation):
-        sniffed = xml.locate_document(prepared.data.lstrip())  # name the version even if the XML is bad
-        known = name_for(sniffed.namespace) if isinstance(sniffed, xml.DocumentLocation) else None
-        return DocumentReading(format=known or "pacs.008", issues=[located or _issue(
-            "xml.unknown_namespace", "", "the document has no ISO 20022 Document element")])
-    version = name_for(located.namespace)
-    if version not in SUPPORTED_VERSIONS:
-        return DocumentReading(format=version or "pacs.008", issues=[_issue(
-            "xml.unknown_namespace", "Document", f"namespace {located.namespace!r} is not a pacs.008 "
-            f"version this reader supports ({', '.join(SUPPORTED_VERSIONS)})")])
-    if profile.message_types is not None and version not in profile.message_types:
-        return DocumentReading(format=version, issues=[_issue(
-            "profile.message_type", "Document", f"profile {profile.id} does not accept {version}")])
-    schema = context.catalogue.schema_for(located.namespace) if context.catalogue is not None else None
-    issues: list[Issue] = []
-    if schema is None:
-        issues.append(_issue("iso.no_schema", "Document", f"no official XSD for {version} is available: "
-                             "structural checks only", Severity.INFO))
+    opened = open_document(data, context, family="pacs.008", supported=SUPPORTED_VERSIONS)
+    if isinstance(opened, Refused):
+        return DocumentReading(format=opened.format, issues=opened.issues)
+    located, version, schema, issues = opened.located, opened.version, opened.schema, list(opened.issues)
     totals = _Totals(located.namespace, structural=schema is None)
-    streamed = xml.stream_document(prepared.data, record=RECORD, limits=profile.limits, schema=schema,
+    streamed = xml.stream_document(opened.data, record=RECORD, limits=profile.limits, schema=schema,
                                    on_record=totals, max_issues=MAX_ISSUES)
     issues += streamed.issues + totals.issues
     message = streamed.message
@@ -184,7 +166,7 @@ def read(data: bytes, context: ReadContext) -> DocumentReading:
         issues += _group_checks(header, streamed.records, totals, profile)
         issues += _bic_issues("GrpHdr", (("InstgAgt", group.instructing_agent),
                                          ("InstdAgt", group.instructed_agent)))
-        issues += document_header_issues(prepared.data, app_header=located.app_header, message_name=version,
+        issues += document_header_issues(opened.data, app_header=located.app_header, message_name=version,
                                          msg_id=group.msg_id)
     count = (header.get("NbOfTxs") or "") if header is not None else ""
     declared = int(count) if count.isdigit() else None
@@ -193,7 +175,7 @@ def read(data: bytes, context: ReadContext) -> DocumentReading:
         creation_date_time=group.created if group else None,
         number_of_transactions=declared if declared is not None else streamed.records)
     if group is not None and reading.accepted:
-        body, inherited = prepared.data, group
+        body, inherited = opened.data, group
         reading._transactions = lambda: xml.confined(
             lambda: _transactions(body, version, inherited, context), size=len(body))
     return reading

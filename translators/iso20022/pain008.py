@@ -26,12 +26,12 @@ from pydantic import ValidationError
 from schemas.collections import Collection
 from schemas.issues import Issue, Severity
 from schemas.profiles import Profile
-from schemas.xsd import name_for
 from translators.base import DocumentReading, ReadContext
 from translators.iso20022 import initiation_stream as stream
 from translators.iso20022 import pain008_collection as one
 from translators.iso20022 import xml
 from translators.iso20022.common import Node, parse_datetime, parse_decimal, read_party
+from translators.iso20022.opening import Refused, open_document
 
 MESSAGE: Final = "CstmrDrctDbtInitn"
 DIRECT_DEBIT: Final = "DD"                   # PaymentMethod2Code: the only value
@@ -132,32 +132,12 @@ class _Pass1:
 def read(data: bytes, context: ReadContext) -> CollectionsReading:
     """Read a pain.008 (any supported version, detected from the namespace); never raises."""
     profile = context.profile
-    prepared = xml.prepare(data, profile.limits)
-    if prepared.issues:
-        return CollectionsReading(format="pain.008", issues=list(prepared.issues))
-    located = xml.locate_document(prepared.data)
-    if not isinstance(located, xml.DocumentLocation):
-        return CollectionsReading(format="pain.008", issues=[located or _issue(
-            "xml.unknown_namespace", "", "the document has no ISO 20022 Document element")])
-    version = name_for(located.namespace)
-    if version not in VERSIONS:
-        return CollectionsReading(format=version or "pain.008", issues=[_issue(
-            "xml.unknown_namespace", "Document", f"namespace {located.namespace!r} is not a pain.008 "
-            f"version this reader supports ({', '.join(SUPPORTED_VERSIONS)})")])
-    if profile.message_types is not None and version not in profile.message_types:
-        return CollectionsReading(format=version, issues=[_issue(
-            "profile.message_type", "Document", f"profile {profile.id} does not accept {version}")])
-    schema = context.catalogue.schema_for(located.namespace) if context.catalogue is not None else None
-    issues: list[Issue] = []
-    if schema is not None and located.wrapped:  # the validating parser validates from the root element
-        schema = None
-        issues.append(_issue("iso.no_schema", "Document", "the Document sits inside an envelope: the XSD "
-                             "cannot validate it while streaming, structural checks only", Severity.INFO))
-    elif schema is None:
-        issues.append(_issue("iso.no_schema", "Document", f"no official XSD for {version} is available: "
-                             "structural checks only", Severity.INFO))
+    opened = open_document(data, context, family="pain.008", supported=VERSIONS, validates_from_root=True)
+    if isinstance(opened, Refused):
+        return CollectionsReading(format=opened.format, issues=opened.issues)
+    version, schema, issues = opened.version, opened.schema, list(opened.issues)
     checks = _Pass1(structural=schema is None)
-    scanned = stream.scan(prepared.data, records=stream.DIRECT_DEBITS, limits=profile.limits, schema=schema,
+    scanned = stream.scan(opened.data, records=stream.DIRECT_DEBITS, limits=profile.limits, schema=schema,
                           on_record=checks.record, on_block=checks.block, max_issues=MAX_ISSUES)
     issues += scanned.issues + checks.issues
     header = Node(scanned.header, "GrpHdr") if scanned.header is not None else None
@@ -171,7 +151,7 @@ def read(data: bytes, context: ReadContext) -> CollectionsReading:
         creation_date_time=parse_datetime(header.get("CreDtTm")) if header else None,
         number_of_transactions=int(declared) if declared.isdigit() else scanned.records)
     if header is not None and reading.accepted:
-        body, blocks = prepared.data, checks.block_issues
+        body, blocks = opened.data, checks.block_issues
         group = one.Group(header.get("MsgId") or "", reading.creation_date_time, read_party(header.child("InitgPty")))
         reading._collections = lambda: xml.confined(
             lambda: _collections(body, version, group, blocks, context), size=len(body))
