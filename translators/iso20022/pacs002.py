@@ -88,7 +88,7 @@ def render(reports: Sequence[StatusReport], *, msg_id: str, created_at: datetime
     for report in reports:
         groups.setdefault(original_msg_id(report), []).append(report)
     for original, members in groups.items():
-        _render_group(message, original, members)
+        render_original_group(message, original, members)
     for report in reports:
         if report.payment_id is not None:
             _render_transaction(message, report)
@@ -101,7 +101,7 @@ def _common_agent(agents: Iterable[Agent | None]) -> Agent | None:
     return distinct.pop() if len(distinct) == 1 else None
 
 
-def _render_group(message: xml.XmlElement, original: str, reports: list[StatusReport]) -> None:
+def render_original_group(message: xml.XmlElement, original: str, reports: list[StatusReport]) -> None:
     """OriginalGroupHeader17: the original message, and its status when the verdict is document-level."""
     first = reports[0]
     group = container(message, "OrgnlGrpInfAndSts")

@@ -20,7 +20,7 @@ from lxml import etree
 
 from schemas.canonical import StatusReport
 from translators.iso20022.common import add, container, new_message
-from translators.iso20022.pacs002 import message_name, original_msg_id, write_reasons
+from translators.iso20022.pacs002 import original_msg_id, render_original_group, write_reasons
 
 SUPPORTED_VERSIONS: Final = ("pain.002.001.03", "pain.002.001.10", "pain.002.001.11", "pain.002.001.12")
 MESSAGE: Final = "CstmrPmtStsRpt"
@@ -49,7 +49,7 @@ def render(reports: Sequence[StatusReport], *, msg_id: str, created_at: datetime
     for report in reports:
         groups.setdefault(original_msg_id(report), []).append(report)
     for original, members in groups.items():
-        _render_group(message, original, members)
+        render_original_group(message, original, members)
     blocks: dict[str, list[StatusReport]] = {}
     for report in reports:
         if report.payment_id is not None:
@@ -61,23 +61,6 @@ def render(reports: Sequence[StatusReport], *, msg_id: str, created_at: datetime
         for report in members:
             _render_transaction(payment_information, report, version)
     return etree.tostring(document, xml_declaration=True, encoding="UTF-8", pretty_print=True)  # type: ignore[no-any-return]
-
-
-def _render_group(message: etree._Element, original: str, reports: list[StatusReport]) -> None:
-    first = reports[0]
-    group = container(message, "OrgnlGrpInfAndSts")
-    add(group, "OrgnlMsgId", original)
-    add(group, "OrgnlMsgNmId", message_name(first.original_message_type))
-    created = next((r.original_creation_date_time for r in reports if r.original_creation_date_time), None)
-    add(group, "OrgnlCreDtTm", created.isoformat() if created is not None else None)
-    count = next((r.original_number_of_transactions for r in reports
-                  if r.original_number_of_transactions is not None), None)
-    add(group, "OrgnlNbOfTxs", str(count) if count is not None else None)
-    for report in reports:
-        if report.payment_id is None:
-            add(group, "GrpSts", report.status)
-            write_reasons(group, report.reasons)
-            break
 
 
 def _render_transaction(parent: etree._Element, report: StatusReport, version: str) -> None:
