@@ -48,6 +48,7 @@ from translators.iso20022.common import (
     write_code,
     write_party,
 )
+from translators.iso20022.group_totals import Counted, group_totals_issues
 from translators.iso20022.pacs008 import _applicable, _bic_issues, _money_issues
 
 __all__ = ["MESSAGE", "RECORD", "RETURN_REASONS", "SUPPORTED_VERSIONS", "ReturnReading", "ReturnsReading",
@@ -301,29 +302,9 @@ def read(data: bytes, context: ReadContext) -> ReturnsReading:
 
 def _group_checks(header: Node, count: int, totals: _Totals, profile: Profile) -> list[Issue]:
     """NbOfTxs, CtrlSum and TtlRtrdIntrBkSttlmAmt against the returns (DOMAIN §8.15), profile limits."""
-    issues: list[Issue] = []
-    declared = header.get("NbOfTxs") or ""
-    if not declared.isdigit() or int(declared) != count:
-        issues.append(_issue("iso.nb_of_txs", "GrpHdr/NbOfTxs",
-                             f"NbOfTxs is {declared!r} but the message holds {count} returns"))
-    control = header.child("CtrlSum")
-    if control is not None and parse_decimal(control.value) != totals.total:
-        issues.append(_issue("iso.ctrl_sum", control.path, f"CtrlSum is {control.value} but the returned "
-                             f"amounts add up to {totals.total}"))
-    total = header.child("TtlRtrdIntrBkSttlmAmt")
-    if total is not None:
-        currency = total.attribute("Ccy")
-        if totals.currencies - {currency}:
-            issues.append(_issue("iso.total_currency", total.path, f"TtlRtrdIntrBkSttlmAmt is in {currency} but "
-                                 f"the returns are in {', '.join(sorted(totals.currencies))}"))
-        elif parse_decimal(total.value) != totals.total:
-            issues.append(_issue("iso.total_amount", total.path, f"TtlRtrdIntrBkSttlmAmt is {total.value} but "
-                                 f"the returned amounts add up to {totals.total}"))
-    limit = profile.max_transactions_per_message
-    if limit is not None and count > limit:
-        issues.append(_issue("profile.max_transactions", f"{RECORD}[{limit + 1}]", f"profile {profile.id} "
-                             f"allows {limit} transaction(s) per message; this one has {count}"))
-    return issues
+    counted = Counted(count, totals.total, frozenset(totals.currencies))
+    return group_totals_issues(header, counted, profile, total_element="TtlRtrdIntrBkSttlmAmt", record=RECORD,
+                               records_word="returns", amounts_word="returned amounts")
 
 
 def _returns(data: bytes, version: str, group: _Group, context: ReadContext) -> list[ReturnReading]:

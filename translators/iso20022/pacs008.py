@@ -54,6 +54,7 @@ from translators.iso20022.common import (
     write_party,
     write_remittance,
 )
+from translators.iso20022.group_totals import Counted, group_totals_issues
 from translators.iso20022.opening import Refused, open_document
 from translators.iso20022.profile_rules import payment_issues
 
@@ -187,29 +188,8 @@ def _applicable(issues: list[Issue], profile: Profile) -> list[Issue]:
 
 def _group_checks(header: Node, count: int, totals: _Totals, profile: Profile) -> list[Issue]:
     """NbOfTxs, CtrlSum and TtlIntrBkSttlmAmt against the transactions (DOMAIN §8.15), profile limits."""
-    issues: list[Issue] = []
-    declared = header.get("NbOfTxs") or ""
-    if not declared.isdigit() or int(declared) != count:
-        issues.append(_issue("iso.nb_of_txs", "GrpHdr/NbOfTxs",
-                             f"NbOfTxs is {declared!r} but the message holds {count} transactions"))
-    control = header.child("CtrlSum")
-    if control is not None and parse_decimal(control.value) != totals.total:
-        issues.append(_issue("iso.ctrl_sum", control.path, f"CtrlSum is {control.value} but the settlement "
-                             f"amounts add up to {totals.total}"))
-    total = header.child("TtlIntrBkSttlmAmt")
-    if total is not None:
-        currency = total.attribute("Ccy")
-        if totals.currencies - {currency}:
-            issues.append(_issue("iso.total_currency", total.path, f"TtlIntrBkSttlmAmt is in {currency} "
-                                 f"but the transactions are in {', '.join(sorted(totals.currencies))}"))
-        elif parse_decimal(total.value) != totals.total:
-            issues.append(_issue("iso.total_amount", total.path, f"TtlIntrBkSttlmAmt is {total.value} but "
-                                 f"the settlement amounts add up to {totals.total}"))
-    limit = profile.max_transactions_per_message
-    if limit is not None and count > limit:
-        issues.append(_issue("profile.max_transactions", f"{RECORD}[{limit + 1}]", f"profile {profile.id} "
-                             f"allows {limit} transaction(s) per message; this one has {count}"))
-    return issues
+    counted = Counted(count, totals.total, frozenset(totals.currencies))
+    return group_totals_issues(header, counted, profile, total_element="TtlIntrBkSttlmAmt", record=RECORD)
 
 
 @dataclass
