@@ -18,7 +18,6 @@ from decimal import Decimal
 from typing import Final, TypeVar
 
 from lxml import etree
-from pydantic import ValidationError
 
 from schemas.canonical import Account, Agent, Amount, Charge, Payment, payment_id_for
 from schemas.codes import RULES, fits_currency, is_currency
@@ -57,6 +56,7 @@ from translators.iso20022.common import (
 from translators.iso20022.group_totals import Counted, group_totals_issues
 from translators.iso20022.opening import Refused, open_document
 from translators.iso20022.profile_rules import payment_issues
+from translators.iso20022.records import must, payment_readings
 
 T = TypeVar("T")
 
@@ -201,39 +201,12 @@ class _Seen:
     end_to_end_ids: dict[str, int] = field(default_factory=dict)
 
 
-def _transactions(data: bytes, version: str, group: _Group,
-                  context: ReadContext) -> Iterator[TransactionReading]:
+def _transactions(data: bytes, version: str, group: _Group, context: ReadContext) -> Iterator[TransactionReading]:
     seen = _Seen()
-    for index, element in enumerate(xml.iter_records(data, record=RECORD)):
-        node = Node(element, f"{RECORD}[{index + 1}]")
-        try:
-            payment = _payment(node, index, version, group, context)
-        except _Unreadable as exc:
-            issue = _issue("iso.structure", exc.path, f"{exc} is missing or cannot be read")
-            yield TransactionReading(index, None, (issue,))
-            continue
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(part) for part in first["loc"])
-            yield TransactionReading(index, None, (_issue(
-                "iso.structure", node.path, f"the transaction cannot be read ({where}: {first['msg']})"),))
-            continue
-        issues = _applicable(_transaction_checks(node, payment, context.profile, seen), context.profile)
-        yield TransactionReading(index, payment, tuple(issues))
-
-
-class _Unreadable(Exception):
-    """A mandatory element is missing or unreadable (only possible without an XSD)."""
-
-    def __init__(self, path: str) -> None:
-        super().__init__(path.rpartition("/")[2])
-        self.path = path
-
-
-def _must(value: T | None, node: Node, name: str) -> T:
-    if value is None:
-        raise _Unreadable(f"{node.path}/{name}")
-    return value
+    return payment_readings(
+        data, record=RECORD, profile=context.profile,
+        read=lambda node, index: _payment(node, index, version, group, context),
+        check=lambda node, payment: _transaction_checks(node, payment, context.profile, seen))
 
 
 def _payment(node: Node, index: int, version: str, group: _Group, context: ReadContext) -> Payment:
@@ -245,7 +218,7 @@ def _payment(node: Node, index: int, version: str, group: _Group, context: ReadC
         instr_id=ids.get("InstrId") if ids else None, end_to_end_id=ids.get("EndToEndId") if ids else None,
         tx_id=ids.get("TxId") if ids else None, uetr=ids.get("UETR") if ids else None,
         clearing_system_reference=ids.get("ClrSysRef") if ids else None,
-        interbank_settlement_amount=_must(read_amount(node.child("IntrBkSttlmAmt")), node, "IntrBkSttlmAmt"),
+        interbank_settlement_amount=must(read_amount(node.child("IntrBkSttlmAmt")), node, "IntrBkSttlmAmt"),
         interbank_settlement_date=parse_date(node.get("IntrBkSttlmDt")) or group.settlement_date,
         instructed_amount=read_amount(node.child("InstdAmt")),
         exchange_rate=parse_decimal(node.get("XchgRate")),
@@ -254,8 +227,8 @@ def _payment(node: Node, index: int, version: str, group: _Group, context: ReadC
         instruction_priority=payment_type.instruction_priority, service_levels=payment_type.service_levels,
         local_instrument=payment_type.local_instrument, category_purpose=payment_type.category_purpose,
         purpose=read_code(node.child("Purp")), charge_bearer=node.get("ChrgBr"),
-        charges=tuple(Charge(amount=_must(read_amount(charge.child("Amt")), charge, "Amt"),
-                             agent=_must(read_agent(charge.child("Agt")), charge, "Agt"))
+        charges=tuple(Charge(amount=must(read_amount(charge.child("Amt")), charge, "Amt"),
+                             agent=must(read_agent(charge.child("Agt")), charge, "Agt"))
                       for charge in node.children("ChrgsInf")),
         instant=payment_type.local_instrument == INSTANT,
         instructing_agent=read_agent(node.child("InstgAgt")) or group.instructing_agent,
@@ -264,11 +237,11 @@ def _payment(node: Node, index: int, version: str, group: _Group, context: ReadC
         intermediary_agents=_agents(node, "IntrmyAgt"),
         initiating_party=read_party(node.child("InitgPty")),
         ultimate_debtor=read_party(node.child("UltmtDbtr")),
-        debtor=_must(read_party(node.child("Dbtr")), node, "Dbtr"),
+        debtor=must(read_party(node.child("Dbtr")), node, "Dbtr"),
         debtor_account=read_account(node.child("DbtrAcct")),
         debtor_agent=read_agent(node.child("DbtrAgt"), node.child("DbtrAgtAcct")),
         creditor_agent=read_agent(node.child("CdtrAgt"), node.child("CdtrAgtAcct")),
-        creditor=_must(read_party(node.child("Cdtr")), node, "Cdtr"),
+        creditor=must(read_party(node.child("Cdtr")), node, "Cdtr"),
         creditor_account=read_account(node.child("CdtrAcct")),
         ultimate_creditor=read_party(node.child("UltmtCdtr")),
         instructions_for_creditor_agent=tuple(map(read_instruction, node.children("InstrForCdtrAgt"))),

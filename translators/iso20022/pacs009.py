@@ -19,7 +19,6 @@ from datetime import date, datetime
 from typing import Final, TypeVar
 
 from lxml import etree
-from pydantic import ValidationError
 
 from schemas.canonical import (
     Account,
@@ -61,6 +60,7 @@ from translators.iso20022.pacs009_render import (
     SUPPORTED_VERSIONS,
     render,
 )
+from translators.iso20022.records import must, payment_readings
 
 __all__ = ["MESSAGE", "RECORD", "SUPPORTED_VERSIONS", "institution_party", "read", "render"]
 
@@ -208,36 +208,11 @@ class _Seen:
 
 def _transactions(data: bytes, version: str, group: _Group, context: ReadContext) -> Iterator[TransactionReading]:
     seen = _Seen()
-    for index, element in enumerate(xml.iter_records(data, record=RECORD)):
-        node = Node(element, f"{RECORD}[{index + 1}]")
-        try:
-            payment = _payment(node, index, version, group, context)
-        except _Unreadable as exc:
-            issue = _issue("iso.structure", exc.path, f"{exc} is missing or cannot be read")
-            yield TransactionReading(index, None, (issue,))
-            continue
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(part) for part in first["loc"])
-            yield TransactionReading(index, None, (_issue(
-                "iso.structure", node.path, f"the transaction cannot be read ({where}: {first['msg']})"),))
-            continue
-        issues = _applicable(_transaction_checks(node, payment, context.profile, seen), context.profile)
-        yield TransactionReading(index, payment, tuple(issues), reference=payment.instr_id)
-
-
-class _Unreadable(Exception):
-    """A mandatory element is missing or unreadable (only possible without an XSD)."""
-
-    def __init__(self, path: str) -> None:
-        super().__init__(path.rpartition("/")[2])
-        self.path = path
-
-
-def _must(value: T | None, node: Node, name: str) -> T:
-    if value is None:
-        raise _Unreadable(f"{node.path}/{name}")
-    return value
+    return payment_readings(
+        data, record=RECORD, profile=context.profile,
+        read=lambda node, index: _payment(node, index, version, group, context),
+        check=lambda node, payment: _transaction_checks(node, payment, context.profile, seen),
+        reference=lambda payment: payment.instr_id)
 
 
 def _agents(node: Node, prefix: str) -> tuple[Agent, ...]:
@@ -268,11 +243,11 @@ def _underlying(node: Node | None) -> UnderlyingCustomerTransfer | None:
     if node is None:
         return None
     return UnderlyingCustomerTransfer(
-        debtor=_must(read_party(node.child("Dbtr")), node, "Dbtr"), debtor_account=read_account(node.child("DbtrAcct")),
+        debtor=must(read_party(node.child("Dbtr")), node, "Dbtr"), debtor_account=read_account(node.child("DbtrAcct")),
         debtor_agent=read_agent(node.child("DbtrAgt"), node.child("DbtrAgtAcct")),
         intermediary_agents=_agents(node, "IntrmyAgt"),
         creditor_agent=read_agent(node.child("CdtrAgt"), node.child("CdtrAgtAcct")),
-        creditor=_must(read_party(node.child("Cdtr")), node, "Cdtr"),
+        creditor=must(read_party(node.child("Cdtr")), node, "Cdtr"),
         creditor_account=read_account(node.child("CdtrAcct")), remittance=read_remittance(node.child("RmtInf")),
         instructed_amount=read_amount(node.child("InstdAmt")),
         instructions_for_creditor_agent=tuple(map(read_instruction, node.children("InstrForCdtrAgt"))),
@@ -287,9 +262,9 @@ def _institution(node: Node | None) -> Party | None:
 def _payment(node: Node, index: int, version: str, group: _Group, context: ReadContext) -> Payment:
     ids = node.child("PmtId")
     payment_type = node.child("PmtTpInf")
-    debtor, debtor_account = institution_party(_must(read_agent(node.child("Dbtr"), node.child("DbtrAcct")),
+    debtor, debtor_account = institution_party(must(read_agent(node.child("Dbtr"), node.child("DbtrAcct")),
                                                      node, "Dbtr"))
-    creditor, creditor_account = institution_party(_must(read_agent(node.child("Cdtr"), node.child("CdtrAcct")),
+    creditor, creditor_account = institution_party(must(read_agent(node.child("Cdtr"), node.child("CdtrAcct")),
                                                          node, "Cdtr"))
     levels = tuple(filter(None, map(read_code, payment_type.children("SvcLvl")))) if payment_type else ()
     return Payment(
@@ -298,7 +273,7 @@ def _payment(node: Node, index: int, version: str, group: _Group, context: ReadC
         instr_id=ids.get("InstrId") if ids else None, end_to_end_id=ids.get("EndToEndId") if ids else None,
         tx_id=ids.get("TxId") if ids else None, uetr=ids.get("UETR") if ids else None,
         clearing_system_reference=ids.get("ClrSysRef") if ids else None,
-        interbank_settlement_amount=_must(read_amount(node.child("IntrBkSttlmAmt")), node, "IntrBkSttlmAmt"),
+        interbank_settlement_amount=must(read_amount(node.child("IntrBkSttlmAmt")), node, "IntrBkSttlmAmt"),
         interbank_settlement_date=parse_date(node.get("IntrBkSttlmDt")) or group.settlement_date,
         kind="institution", settlement_method=group.settlement_method, clearing_system=group.clearing_system,
         instruction_priority=(payment_type.get("InstrPrty") if payment_type else None) or group.instruction_priority,
