@@ -31,6 +31,7 @@ from translators.iso20022 import initiation_stream as stream
 from translators.iso20022 import pain008_collection as one
 from translators.iso20022 import xml
 from translators.iso20022.common import Node, parse_datetime, parse_decimal, read_party
+from translators.iso20022.initiation_checks import BlockChecks
 from translators.iso20022.opening import Refused, open_document
 
 MESSAGE: Final = "CstmrDrctDbtInitn"
@@ -86,47 +87,11 @@ def _applicable(issues: list[Issue], profile: Profile) -> list[Issue]:
     return [i for i in issues if i.rule not in profile.rules_off] if profile.rules_off else issues
 
 
-@dataclass
-class _Pass1:
-    """Per-record and per-block checks of pass 1; block issues are handed to pass 2."""
-
-    structural: bool
-    pmt_inf_ids: dict[str, int] = field(default_factory=dict)
-    block_issues: dict[int, list[Issue]] = field(default_factory=dict)
-    issues: list[Issue] = field(default_factory=list)
-
-    def record(self, block: stream.BlockTotals, element: xml.XmlElement) -> None:
-        if self.structural and len(self.issues) < MAX_ISSUES:
-            present = {xml.local_name(child.tag) for child in element}
-            self.issues.extend(
-                _issue("iso.structure", f"PmtInf[{block.number}]/DrctDbtTxInf[{block.count}]/{name}",
-                       f"{name} is mandatory") for name in REQUIRED_RECORD if name not in present)
-
-    def block(self, block: stream.BlockTotals) -> None:
-        node = Node(block.element, f"PmtInf[{block.number}]")
-        issues: list[Issue] = []
-        if self.structural:
-            self.issues.extend(_issue("iso.structure", f"{node.path}/{name}", f"{name} is mandatory")
-                               for name in REQUIRED_BLOCK if node.child(name) is None)
-            method = node.get("PmtMtd")
-            if method is not None and method != DIRECT_DEBIT:
-                self.issues.append(_issue("iso.structure", f"{node.path}/PmtMtd", f"PmtMtd is {method!r}, not DD"))
-        declared = node.get("NbOfTxs")
-        if declared is not None and (not declared.isdigit() or int(declared) != block.count):
-            issues.append(_issue("pain008.pmt_inf_nb_of_txs", f"{node.path}/NbOfTxs", f"NbOfTxs is {declared!r} "
-                                 f"but the payment information block holds {block.count} collections"))
-        control = node.get("CtrlSum")
-        if control is not None and parse_decimal(control) != block.total:
-            issues.append(_issue("pain008.pmt_inf_ctrl_sum", f"{node.path}/CtrlSum", f"CtrlSum is {control} but "
-                                 f"the block's instructed amounts add up to {block.total}"))
-        identifier = node.get("PmtInfId")
-        if identifier:
-            first = self.pmt_inf_ids.setdefault(identifier, block.number)
-            if first != block.number:
-                issues.append(_issue("pain008.duplicate_pmt_inf_id", f"{node.path}/PmtInfId",
-                                     f"PmtInfId {identifier!r} was already used by PmtInf[{first}]"))
-        if issues:
-            self.block_issues[block.number] = issues
+def _payment_method(node: Node) -> list[Issue]:
+    method = node.get("PmtMtd")
+    if method is None or method == DIRECT_DEBIT:
+        return []
+    return [_issue("iso.structure", f"{node.path}/PmtMtd", f"PmtMtd is {method!r}, not DD")]
 
 
 def read(data: bytes, context: ReadContext) -> CollectionsReading:
@@ -136,7 +101,8 @@ def read(data: bytes, context: ReadContext) -> CollectionsReading:
     if isinstance(opened, Refused):
         return CollectionsReading(format=opened.format, issues=opened.issues)
     version, schema, issues = opened.version, opened.schema, list(opened.issues)
-    checks = _Pass1(structural=schema is None)
+    checks = BlockChecks(stream.DIRECT_DEBITS, "pain008", REQUIRED_RECORD, REQUIRED_BLOCK, structural=schema is None,
+                         max_issues=MAX_ISSUES, structure_rule=_payment_method)
     scanned = stream.scan(opened.data, records=stream.DIRECT_DEBITS, limits=profile.limits, schema=schema,
                           on_record=checks.record, on_block=checks.block, max_issues=MAX_ISSUES)
     issues += scanned.issues + checks.issues

@@ -1,0 +1,81 @@
+"""Pass-1 checks of a customer initiation's payment information blocks (pain.001, pain.008).
+
+Without an XSD, each record and block is checked for its mandatory elements; with or
+without one, each PmtInf's NbOfTxs and CtrlSum are checked against what it holds and its
+PmtInfId against the earlier blocks. A block's own faults reject only that block's
+records, so they are kept apart (`block_issues`) for pass 2. What differs between the
+messages is data: the records, the rule family, the mandatory elements, and one extra
+check each (`structure_rule` while checking structure, `block_rule` on every block).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from schemas.codes import RULES
+from schemas.issues import Issue
+from translators.iso20022 import xml
+from translators.iso20022.common import Node, parse_decimal
+from translators.iso20022.initiation_stream import BlockTotals, Records
+
+BlockRule = Callable[[Node], list[Issue]]
+
+
+def _issue(rule: str, path: str, message: str) -> Issue:
+    return Issue(code=RULES[rule].code, rule=rule, path=path, message=message)
+
+
+def _none(node: Node) -> list[Issue]:
+    return []
+
+
+@dataclass
+class BlockChecks:
+    """`on_record` / `on_block` for `initiation_stream.scan`; `issues` reject the document,
+    `block_issues` (by 1-based block number) reject a block's records."""
+
+    records: Records
+    family: str                                  # rule ids: <family>.pmt_inf_nb_of_txs ...
+    required_record: Sequence[str]
+    required_block: Sequence[str]
+    structural: bool                             # no XSD: check the mandatory elements here
+    max_issues: int
+    structure_rule: BlockRule = _none
+    block_rule: BlockRule = _none
+    pmt_inf_ids: dict[str, int] = field(default_factory=dict)
+    block_issues: dict[int, list[Issue]] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+
+    def record(self, block: BlockTotals, element: xml.XmlElement) -> None:
+        if self.structural and len(self.issues) < self.max_issues:
+            present = {xml.local_name(child.tag) for child in element}
+            where = f"PmtInf[{block.number}]/{self.records.name}[{block.count}]"
+            self.issues.extend(_issue("iso.structure", f"{where}/{name}", f"{name} is mandatory")
+                               for name in self.required_record if name not in present)
+
+    def block(self, block: BlockTotals) -> None:
+        node = Node(block.element, f"PmtInf[{block.number}]")
+        issues: list[Issue] = []
+        if self.structural:
+            self.issues.extend(_issue("iso.structure", f"{node.path}/{name}", f"{name} is mandatory")
+                               for name in self.required_block if node.child(name) is None)
+            self.issues.extend(self.structure_rule(node))
+        declared = node.get("NbOfTxs")
+        if declared is not None and (not declared.isdigit() or int(declared) != block.count):
+            issues.append(_issue(f"{self.family}.pmt_inf_nb_of_txs", f"{node.path}/NbOfTxs", f"NbOfTxs is "
+                                 f"{declared!r} but the payment information block holds {block.count} "
+                                 f"{self.records.noun}s"))
+        control = node.get("CtrlSum")
+        if control is not None and parse_decimal(control) != block.total:
+            issues.append(_issue(f"{self.family}.pmt_inf_ctrl_sum", f"{node.path}/CtrlSum", f"CtrlSum is {control} "
+                                 f"but the block's instructed amounts add up to {block.total}"))
+        identifier = node.get("PmtInfId")
+        if identifier:
+            first = self.pmt_inf_ids.setdefault(identifier, block.number)
+            if first != block.number:
+                issues.append(_issue(f"{self.family}.duplicate_pmt_inf_id", f"{node.path}/PmtInfId",
+                                     f"PmtInfId {identifier!r} was already used by PmtInf[{first}]"))
+        issues += self.block_rule(node)
+        if issues:
+            self.block_issues[block.number] = issues
