@@ -13,11 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from schemas.codes import RULES
+from schemas.canonical import Account, Agent, Amount
+from schemas.codes import RULES, fits_currency, is_currency
 from schemas.issues import Issue
 from translators.iso20022 import xml
-from translators.iso20022.common import Node, parse_decimal
+from translators.iso20022.common import Node, bic_problem, parse_decimal
 from translators.iso20022.initiation_stream import BlockTotals, Records
+from translators.iso20022.pain001_iban import iban_problem_fast
 
 BlockRule = Callable[[Node], list[Issue]]
 
@@ -79,3 +81,31 @@ class BlockChecks:
         issues += self.block_rule(node)
         if issues:
             self.block_issues[block.number] = issues
+
+
+# --- checks of one record's amounts, accounts and agents (both messages) ------------------------------
+
+def instructed_amount_issues(amount: Amount, path: str) -> list[Issue]:
+    """An instructed amount in a known currency, with no more decimals than it allows, not zero."""
+    if not is_currency(amount.currency):
+        return [_issue("money.currency", f"{path}/@Ccy", f"{amount.currency} is not an ISO 4217 currency")]
+    if not fits_currency(amount.value, amount.currency):
+        return [_issue("money.precision", path, f"{amount.value} has more decimals than {amount.currency} allows")]
+    if amount.value == 0:
+        return [_issue("money.zero", path, "the instructed amount is zero")]
+    return []
+
+
+def account_issues(path: str, tag: str, account: Account | None) -> list[Issue]:
+    """An IBAN that fails ISO 13616; valid ones are confirmed by `iban_problem_fast`."""
+    if account is None or not account.is_iban or (problem := iban_problem_fast(account.id)) is None:
+        return []
+    return [_issue("iban.invalid", f"{path}/{tag}/Id/IBAN", f"the {tag} IBAN is not valid (ISO 13616): {problem}")]
+
+
+def bic_issues(path: str, tag: str, found: Agent | None, bic_element: str) -> list[Issue]:
+    """An agent's BIC that fails ISO 9362; `bic_element` is the version's name for it (BIC, BICFI)."""
+    if found is None or not found.bic or (problem := bic_problem(found.bic)) is None:
+        return []
+    return [_issue("bic.invalid", f"{path}/{tag}/FinInstnId/{bic_element}",
+                   f"BIC {found.bic} is not a valid ISO 9362 BIC: {problem}")]

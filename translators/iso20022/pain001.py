@@ -20,8 +20,7 @@ from typing import Final
 
 from pydantic import ValidationError
 
-from schemas.canonical import Amount, Payment
-from schemas.codes import fits_currency, is_currency
+from schemas.canonical import Payment
 from schemas.issues import Issue, Severity
 from schemas.profiles import Profile
 from translators.base import DocumentReading, ReadContext, TransactionReading
@@ -29,7 +28,7 @@ from translators.iso20022 import initiation_stream as stream
 from translators.iso20022 import pain001_payment as fast
 from translators.iso20022 import xml
 from translators.iso20022.common import Node, parse_datetime, parse_decimal, read_party
-from translators.iso20022.initiation_checks import BlockChecks
+from translators.iso20022.initiation_checks import BlockChecks, account_issues, bic_issues, instructed_amount_issues
 from translators.iso20022.opening import Refused, open_document
 from translators.iso20022.pain001_parts import (
     VERSIONS,
@@ -37,8 +36,6 @@ from translators.iso20022.pain001_parts import (
     Group,
     Unreadable,
     Version,
-    account_issues,
-    bic_issues,
     issue,
     read_block,
 )
@@ -118,16 +115,6 @@ def _group_checks(header: Node, scanned: stream.Scan, profile: Profile) -> list[
     return issues
 
 
-def _money_issues(amount: Amount, path: str) -> list[Issue]:
-    if not is_currency(amount.currency):
-        return [_issue("money.currency", f"{path}/@Ccy", f"{amount.currency} is not an ISO 4217 currency")]
-    if not fits_currency(amount.value, amount.currency):
-        return [_issue("money.precision", path, f"{amount.value} has more decimals than {amount.currency} allows")]
-    if amount.value == 0:
-        return [_issue("money.zero", path, "the instructed amount is zero")]
-    return []
-
-
 @dataclass
 class _Seen:
     instr_ids: dict[str, str] = field(default_factory=dict)
@@ -167,7 +154,7 @@ def _transaction_checks(path: str, payment: Payment, profile: Profile, spec: Ver
                         block: Block) -> list[Issue]:
     """Checks that reject this transaction alone (DOMAIN §4.4, §8.3, §8.14, §8.16-19)."""
     amount = payment.interbank_settlement_amount
-    issues = _money_issues(amount, f"{path}/Amt/InstdAmt")
+    issues = instructed_amount_issues(amount, f"{path}/Amt/InstdAmt")
     if profile.currencies is not None and amount.currency not in profile.currencies:
         issues.append(_issue("profile.currency", f"{path}/Amt/InstdAmt/@Ccy",
                              f"profile {profile.id} does not accept {amount.currency}"))
@@ -176,8 +163,8 @@ def _transaction_checks(path: str, payment: Payment, profile: Profile, spec: Ver
     issues += account_issues(path, "CdtrAcct", payment.creditor_account)
     for number, agent in enumerate(payment.intermediary_agents, 1):
         issues += account_issues(path, f"IntrmyAgt{number}Acct", agent.account)
-        issues += bic_issues(path, f"IntrmyAgt{number}", agent, spec)
-    issues += bic_issues(path, "CdtrAgt", payment.creditor_agent, spec)
+        issues += bic_issues(path, f"IntrmyAgt{number}", agent, spec.agent_bic)
+    issues += bic_issues(path, "CdtrAgt", payment.creditor_agent, spec.agent_bic)
     if profile.require_uetr and not payment.uetr:
         issues.append(_issue("profile.uetr_required", f"{path}/PmtId/UETR", f"profile {profile.id} "
                              "requires a UETR"))

@@ -16,7 +16,6 @@ from translators.base import DocumentReading
 from translators.iso20022 import xml
 from translators.iso20022.common import (
     Node,
-    bic_problem,
     parse_date,
     parse_datetime,
     read_account,
@@ -24,7 +23,7 @@ from translators.iso20022.common import (
     read_code,
     read_party,
 )
-from translators.iso20022.pain001_iban import iban_problem_fast
+from translators.iso20022.initiation_checks import account_issues, bic_issues
 
 PaymentType = tuple[str | None, tuple[str, ...], str | None, str | None]
 
@@ -133,19 +132,7 @@ def read_block(element: xml.XmlElement, number: int, spec: Version, issues: list
         issues=tuple(issues))
     checks = list(issues)
     checks += account_issues(node.path, "DbtrAcct", block.debtor_account)
-    checks += bic_issues(node.path, "DbtrAgt", block.debtor_agent, spec)
+    checks += bic_issues(node.path, "DbtrAgt", block.debtor_agent, spec.agent_bic)
     return replace(block, issues=tuple(checks))
 
 
-def account_issues(path: str, tag: str, account: Account | None) -> list[Issue]:
-    """An IBAN that fails ISO 13616; valid ones are confirmed by `iban_problem_fast`."""
-    if account is None or not account.is_iban or (problem := iban_problem_fast(account.id)) is None:
-        return []
-    return [issue("iban.invalid", f"{path}/{tag}/Id/IBAN", f"the {tag} IBAN is not valid (ISO 13616): {problem}")]
-
-
-def bic_issues(path: str, tag: str, found: Agent | None, spec: Version) -> list[Issue]:
-    if found is None or not found.bic or (problem := bic_problem(found.bic)) is None:
-        return []
-    return [issue("bic.invalid", f"{path}/{tag}/FinInstnId/{spec.agent_bic}",
-                  f"BIC {found.bic} is not a valid ISO 9362 BIC: {problem}")]

@@ -16,16 +16,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Final
 
-from schemas.canonical import Account, Agent, Amount, Party
-from schemas.codes import RULES, fits_currency, is_currency
+from schemas.canonical import Account, Agent, Party
+from schemas.codes import RULES
 from schemas.collections import Collection, Mandate, MandateAmendment, SequenceType, collection_id_for
 from schemas.issues import Issue, Severity
 from schemas.profiles import Profile
 from translators.base import ReadContext
 from translators.iso20022.common import (
     Node,
-    bic_problem,
-    iban_problem,
     parse_date,
     read_account,
     read_agent,
@@ -34,6 +32,7 @@ from translators.iso20022.common import (
     read_party,
     read_remittance,
 )
+from translators.iso20022.initiation_checks import account_issues, bic_issues, instructed_amount_issues
 from translators.iso20022.xml import XmlElement
 
 NOT_PROVIDED: Final = "NOTPROVIDED"
@@ -138,31 +137,8 @@ def read_block(element: XmlElement, number: int, spec: Version, issues: list[Iss
         creditor_scheme=creditor_scheme(node.child("CdtrSchmeId")), issues=())
     checks = list(issues)
     checks += account_issues(node.path, "CdtrAcct", block.creditor_account)
-    checks += bic_issues(node.path, "CdtrAgt", block.creditor_agent, spec)
+    checks += bic_issues(node.path, "CdtrAgt", block.creditor_agent, spec.agent_bic)
     return replace(block, issues=tuple(checks))
-
-
-def account_issues(path: str, tag: str, account: Account | None) -> list[Issue]:
-    if account is None or not account.is_iban or (problem := iban_problem(account.id)) is None:
-        return []
-    return [issue("iban.invalid", f"{path}/{tag}/Id/IBAN", f"the {tag} IBAN is not valid (ISO 13616): {problem}")]
-
-
-def bic_issues(path: str, tag: str, found: Agent | None, spec: Version) -> list[Issue]:
-    if found is None or not found.bic or (problem := bic_problem(found.bic)) is None:
-        return []
-    return [issue("bic.invalid", f"{path}/{tag}/FinInstnId/{spec.agent_bic}",
-                  f"BIC {found.bic} is not a valid ISO 9362 BIC: {problem}")]
-
-
-def money_issues(amount: Amount, path: str) -> list[Issue]:
-    if not is_currency(amount.currency):
-        return [issue("money.currency", f"{path}/@Ccy", f"{amount.currency} is not an ISO 4217 currency")]
-    if not fits_currency(amount.value, amount.currency):
-        return [issue("money.precision", path, f"{amount.value} has more decimals than {amount.currency} allows")]
-    if amount.value == 0:
-        return [issue("money.zero", path, "the instructed amount is zero")]
-    return []
 
 
 def creditor_identifier_problem(value: str) -> str | None:
@@ -267,14 +243,14 @@ def checks(node: Node, collection: Collection, profile: Profile, spec: Version, 
            block: Block) -> list[Issue]:
     """Checks that reject this collection alone (DOMAIN §4.4; EPC SDD rulebooks)."""
     amount = collection.instructed_amount
-    found = money_issues(amount, f"{node.path}/InstdAmt")
+    found = instructed_amount_issues(amount, f"{node.path}/InstdAmt")
     if profile.currencies is not None and amount.currency not in profile.currencies:
         found.append(issue("profile.currency", f"{node.path}/InstdAmt/@Ccy",
                            f"profile {profile.id} does not accept {amount.currency}"))
     if collection.requested_collection_date is None:
         found.append(issue("iso.structure", f"{block.node.path}/ReqdColltnDt", "ReqdColltnDt cannot be read"))
     found += account_issues(node.path, "DbtrAcct", collection.debtor_account)
-    found += bic_issues(node.path, "DbtrAgt", collection.debtor_agent, spec)
+    found += bic_issues(node.path, "DbtrAgt", collection.debtor_agent, spec.agent_bic)
     found += _scheme_checks(node, collection, block)
     for rule, tag, value, used in (("pain008.duplicate_instr_id", "InstrId", collection.instr_id, seen.instr_ids),
                                    ("pain008.duplicate_end_to_end_id", "EndToEndId", collection.end_to_end_id,
