@@ -12,13 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from schemas.canonical import Account, Agent, Amount
 from schemas.codes import RULES, fits_currency, is_currency
 from schemas.issues import Issue
+from schemas.profiles import Profile
 from translators.iso20022 import xml
 from translators.iso20022.common import Node, bic_problem, parse_decimal
-from translators.iso20022.initiation_stream import BlockTotals, Records
+from translators.iso20022.initiation_stream import BlockTotals, Records, scan
+from translators.iso20022.opening import Opened
 from translators.iso20022.pain001_iban import iban_problem_fast
 
 BlockRule = Callable[[Node], list[Issue]]
@@ -81,6 +84,46 @@ class BlockChecks:
         issues += self.block_rule(node)
         if issues:
             self.block_issues[block.number] = issues
+
+
+@dataclass(frozen=True)
+class Scanned:
+    """Pass 1 of an initiation: its group header (None when it has none), records, issues."""
+
+    header: Node | None
+    records: int
+    issues: list[Issue]
+
+
+def scan_initiation(opened: Opened, profile: Profile, checks: BlockChecks) -> Scanned:
+    """Stream the document with its XSD and `checks`, then check the group header against it all."""
+    scanned = scan(opened.data, records=checks.records, limits=profile.limits, schema=opened.schema,
+                   on_record=checks.record, on_block=checks.block, max_issues=checks.max_issues)
+    issues = scanned.issues + checks.issues
+    header = Node(scanned.header, "GrpHdr") if scanned.header is not None else None
+    if scanned.complete and header is None:
+        issues.append(_issue("iso.structure", "GrpHdr", "the message has no group header"))
+    elif scanned.complete and header is not None:
+        issues += _group_issues(header, scanned.records, scanned.total, profile, checks)
+    return Scanned(header, scanned.records, issues)
+
+
+def _group_issues(header: Node, records: int, total: Decimal, profile: Profile, checks: BlockChecks) -> list[Issue]:
+    """GrpHdr NbOfTxs and CtrlSum against the whole file (DOMAIN §8.15), and the profile's record limit."""
+    issues: list[Issue] = []
+    declared = header.get("NbOfTxs") or ""
+    if not declared.isdigit() or int(declared) != records:
+        issues.append(_issue(f"{checks.family}.nb_of_txs", "GrpHdr/NbOfTxs",
+                             f"NbOfTxs is {declared!r} but the file holds {records} {checks.records.noun}s"))
+    control = header.get("CtrlSum")
+    if control is not None and parse_decimal(control) != total:
+        issues.append(_issue(f"{checks.family}.ctrl_sum", "GrpHdr/CtrlSum",
+                             f"CtrlSum is {control} but the instructed amounts add up to {total}"))
+    limit = profile.max_transactions_per_message
+    if limit is not None and records > limit:
+        issues.append(_issue("profile.max_transactions", "GrpHdr/NbOfTxs", f"profile {profile.id} allows "
+                             f"{limit} transaction(s) per message; this one has {records}"))
+    return issues
 
 
 # --- checks of one record's amounts, accounts and agents (both messages) ------------------------------

@@ -27,8 +27,14 @@ from translators.base import DocumentReading, ReadContext, TransactionReading
 from translators.iso20022 import initiation_stream as stream
 from translators.iso20022 import pain001_payment as fast
 from translators.iso20022 import xml
-from translators.iso20022.common import Node, parse_datetime, parse_decimal, read_party
-from translators.iso20022.initiation_checks import BlockChecks, account_issues, bic_issues, instructed_amount_issues
+from translators.iso20022.common import Node, parse_datetime, read_party
+from translators.iso20022.initiation_checks import (
+    BlockChecks,
+    account_issues,
+    bic_issues,
+    instructed_amount_issues,
+    scan_initiation,
+)
 from translators.iso20022.opening import Refused, open_document
 from translators.iso20022.pain001_parts import (
     VERSIONS,
@@ -76,14 +82,9 @@ def read(data: bytes, context: ReadContext) -> DocumentReading:
     version, schema, issues = opened.version, opened.schema, list(opened.issues)
     checks = BlockChecks(stream.CREDIT_TRANSFERS, "pain", REQUIRED_RECORD, REQUIRED_BLOCK, structural=schema is None,
                          max_issues=MAX_ISSUES, block_rule=_payment_method)
-    scanned = stream.scan(opened.data, records=stream.CREDIT_TRANSFERS, limits=profile.limits, schema=schema,
-                          on_record=checks.record, on_block=checks.block, max_issues=MAX_ISSUES)
-    issues += scanned.issues + checks.issues
-    header = Node(scanned.header, "GrpHdr") if scanned.header is not None else None
-    if scanned.complete and header is None:
-        issues.append(_issue("iso.structure", "GrpHdr", "the message has no group header"))
-    elif scanned.complete and header is not None:
-        issues += _group_checks(header, scanned, profile)
+    scanned = scan_initiation(opened, profile, checks)
+    header = scanned.header
+    issues += scanned.issues
     declared = (header.get("NbOfTxs") or "") if header is not None else ""
     reading = DocumentReading(
         format=version, issues=_applicable(issues, profile), msg_id=header.get("MsgId") if header else None,
@@ -95,24 +96,6 @@ def read(data: bytes, context: ReadContext) -> DocumentReading:
         reading._transactions = lambda: xml.confined(
             lambda: _transactions(body, version, spec, group, blocks, context), size=len(body))
     return reading
-
-
-def _group_checks(header: Node, scanned: stream.Scan, profile: Profile) -> list[Issue]:
-    """GrpHdr NbOfTxs and CtrlSum against the whole file (DOMAIN §8.15), profile limits."""
-    issues: list[Issue] = []
-    declared = header.get("NbOfTxs") or ""
-    if not declared.isdigit() or int(declared) != scanned.records:
-        issues.append(_issue("pain.nb_of_txs", "GrpHdr/NbOfTxs",
-                             f"NbOfTxs is {declared!r} but the file holds {scanned.records} transactions"))
-    control = header.get("CtrlSum")
-    if control is not None and parse_decimal(control) != scanned.total:
-        issues.append(_issue("pain.ctrl_sum", "GrpHdr/CtrlSum",
-                             f"CtrlSum is {control} but the instructed amounts add up to {scanned.total}"))
-    limit = profile.max_transactions_per_message
-    if limit is not None and scanned.records > limit:
-        issues.append(_issue("profile.max_transactions", "GrpHdr/NbOfTxs", f"profile {profile.id} allows "
-                             f"{limit} transaction(s) per message; this one has {scanned.records}"))
-    return issues
 
 
 @dataclass
