@@ -56,7 +56,7 @@ from translators.iso20022.common import (
 from translators.iso20022.group_totals import Counted, group_totals_issues
 from translators.iso20022.opening import Refused, open_document
 from translators.iso20022.profile_rules import payment_issues
-from translators.iso20022.records import must, payment_readings
+from translators.iso20022.records import must, payment_readings, read_fi_to_fi
 
 T = TypeVar("T")
 
@@ -152,34 +152,16 @@ def read(data: bytes, context: ReadContext) -> DocumentReading:
     opened = open_document(data, context, family="pacs.008", supported=SUPPORTED_VERSIONS)
     if isinstance(opened, Refused):
         return DocumentReading(format=opened.format, issues=opened.issues)
-    located, version, schema, issues = opened.located, opened.version, opened.schema, list(opened.issues)
-    totals = _Totals(located.namespace, structural=schema is None)
-    streamed = xml.stream_document(opened.data, record=RECORD, limits=profile.limits, schema=schema,
-                                   on_record=totals, max_issues=MAX_ISSUES)
-    issues += streamed.issues + totals.issues
-    message = streamed.message
-    element = message.find(f"{{{located.namespace}}}GrpHdr") if message is not None else None
-    header = Node(element, "GrpHdr") if element is not None else None
-    group = _read_group(header) if header is not None else None
-    if streamed.complete and (header is None or group is None):
-        issues.append(_issue("iso.structure", "GrpHdr", "the message has no group header"))
-    elif streamed.complete and header is not None and group is not None:
-        issues += _group_checks(header, streamed.records, totals, profile)
-        issues += _bic_issues("GrpHdr", (("InstgAgt", group.instructing_agent),
-                                         ("InstdAgt", group.instructed_agent)))
-        issues += document_header_issues(opened.data, app_header=located.app_header, message_name=version,
-                                         msg_id=group.msg_id)
-    count = (header.get("NbOfTxs") or "") if header is not None else ""
-    declared = int(count) if count.isdigit() else None
-    reading = DocumentReading(
-        format=version, issues=_applicable(issues, profile), msg_id=group.msg_id if group else None,
-        creation_date_time=group.created if group else None,
-        number_of_transactions=declared if declared is not None else streamed.records)
-    if group is not None and reading.accepted:
-        body, inherited = opened.data, group
-        reading._transactions = lambda: xml.confined(
-            lambda: _transactions(body, version, inherited, context), size=len(body))
-    return reading
+    totals = _Totals(opened.located.namespace, structural=opened.schema is None)
+
+    def group_issues(header: Node, group: _Group, records: int) -> list[Issue]:
+        return (_group_checks(header, records, totals, profile)
+                + _bic_issues("GrpHdr", (("InstgAgt", group.instructing_agent), ("InstdAgt", group.instructed_agent)))
+                + document_header_issues(opened.data, app_header=opened.located.app_header,
+                                         message_name=opened.version, msg_id=group.msg_id))
+    return read_fi_to_fi(opened, context, record=RECORD, on_record=totals, record_issues=lambda: totals.issues,
+                         read_group=_read_group, group_issues=group_issues, transactions=_transactions,
+                         max_issues=MAX_ISSUES)
 
 
 def _applicable(issues: list[Issue], profile: Profile) -> list[Issue]:

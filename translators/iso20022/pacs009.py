@@ -51,7 +51,7 @@ from translators.iso20022.common import (
     read_remittance,
 )
 from translators.iso20022.opening import Refused, open_document
-from translators.iso20022.pacs008 import _applicable, _bic_issues, _group_checks, _money_issues, _Totals
+from translators.iso20022.pacs008 import _bic_issues, _group_checks, _money_issues, _Totals
 from translators.iso20022.pacs009_render import (
     MESSAGE,
     RECORD,
@@ -60,7 +60,7 @@ from translators.iso20022.pacs009_render import (
     SUPPORTED_VERSIONS,
     render,
 )
-from translators.iso20022.records import must, payment_readings
+from translators.iso20022.records import must, payment_readings, read_fi_to_fi
 
 __all__ = ["MESSAGE", "RECORD", "SUPPORTED_VERSIONS", "institution_party", "read", "render"]
 
@@ -164,39 +164,21 @@ def read(data: bytes, context: ReadContext) -> DocumentReading:
     opened = open_document(data, context, family="pacs.009", supported=SUPPORTED_VERSIONS)
     if isinstance(opened, Refused):
         return DocumentReading(format=opened.format, issues=opened.issues)
-    located, version, schema, issues = opened.located, opened.version, opened.schema, list(opened.issues)
-    totals = _Totals(located.namespace, structural=False)
-    on_record = _Structure(located.namespace, totals) if schema is None else totals
-    streamed = xml.stream_document(opened.data, record=RECORD, limits=profile.limits, schema=schema,
-                                   on_record=on_record, max_issues=MAX_ISSUES)
-    issues += streamed.issues + totals.issues
-    message = streamed.message
-    element = message.find(f"{{{located.namespace}}}GrpHdr") if message is not None else None
-    header = Node(element, "GrpHdr") if element is not None else None
-    group = _read_group(header) if header is not None else None
-    if streamed.complete and (header is None or group is None):
-        issues.append(_issue("iso.structure", "GrpHdr", "the message has no group header"))
-    elif streamed.complete and header is not None and group is not None:
-        issues += _group_checks(header, streamed.records, totals, profile)
-        issues += _bic_issues("GrpHdr", (("InstgAgt", group.instructing_agent),
-                                         ("InstdAgt", group.instructed_agent)))
-        issues += document_header_issues(opened.data, app_header=located.app_header, message_name=version,
-                                         msg_id=group.msg_id)
-        issues += _bic_issues("GrpHdr/SttlmInf", (
-            ("InstgRmbrsmntAgt", group.instructing_reimbursement_agent),
-            ("InstdRmbrsmntAgt", group.instructed_reimbursement_agent),
-            ("ThrdRmbrsmntAgt", group.third_reimbursement_agent)))
-    count = (header.get("NbOfTxs") or "") if header is not None else ""
-    declared = int(count) if count.isdigit() else None
-    reading = DocumentReading(
-        format=version, issues=_applicable(issues, profile), msg_id=group.msg_id if group else None,
-        creation_date_time=group.created if group else None,
-        number_of_transactions=declared if declared is not None else streamed.records)
-    if group is not None and reading.accepted:
-        body, inherited = opened.data, group
-        reading._transactions = lambda: xml.confined(
-            lambda: _transactions(body, version, inherited, context), size=len(body))
-    return reading
+    totals = _Totals(opened.located.namespace, structural=False)
+    on_record = _Structure(opened.located.namespace, totals) if opened.schema is None else totals
+
+    def group_issues(header: Node, group: _Group, records: int) -> list[Issue]:
+        return (_group_checks(header, records, totals, profile)
+                + _bic_issues("GrpHdr", (("InstgAgt", group.instructing_agent), ("InstdAgt", group.instructed_agent)))
+                + document_header_issues(opened.data, app_header=opened.located.app_header,
+                                         message_name=opened.version, msg_id=group.msg_id)
+                + _bic_issues("GrpHdr/SttlmInf", (
+                    ("InstgRmbrsmntAgt", group.instructing_reimbursement_agent),
+                    ("InstdRmbrsmntAgt", group.instructed_reimbursement_agent),
+                    ("ThrdRmbrsmntAgt", group.third_reimbursement_agent))))
+    return read_fi_to_fi(opened, context, record=RECORD, on_record=on_record, record_issues=lambda: totals.issues,
+                         read_group=_read_group, group_issues=group_issues, transactions=_transactions,
+                         max_issues=MAX_ISSUES)
 
 
 @dataclass
