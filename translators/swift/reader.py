@@ -78,7 +78,7 @@ class _Survey:
     messages: int = 0
     payments: int = 0
     statements: int = 0
-    kept: int = 0
+    kept: list[tuple[int, str]] = field(default_factory=list)     # (index, type) of MT900/910/199/299
     unsupported: int = 0
     first: FinMessage | None = None
     file_issues: list[Issue] = field(default_factory=list)
@@ -110,7 +110,7 @@ def _survey(data: bytes) -> _Survey:
             elif kind in STATEMENT_TYPES:
                 survey.statements += 1
             elif kind in KEPT_TYPES:
-                survey.kept += 1
+                survey.kept.append((message.index, kind or ""))
             else:
                 survey.unsupported += 1
     return survey
@@ -139,10 +139,10 @@ def read(data: bytes, context: ReadContext) -> DocumentReading:
     source = context.source.model_copy(update={"format": document_format})
     several = survey.messages > 1
     if kind == "payments":
-        reading.issues += _kept_notes(data, several) if survey.kept else []
+        reading.issues += _kept_notes(survey.kept, several)
         reading._transactions = lambda: _transactions(data, context, source, several)
     elif kind == "statements":
-        reading.issues += _kept_notes(data, several) if survey.kept else []
+        reading.issues += _kept_notes(survey.kept, several)
         reading._statements = lambda: _statements(data, context, source, several)
     else:
         reading.issues += _kept_messages(data, context.profile, several)
@@ -224,15 +224,11 @@ def _kept_messages(data: bytes, profile: Profile, several: bool) -> list[Issue]:
     return found
 
 
-def _kept_notes(data: bytes, several: bool) -> list[Issue]:
+def _kept_notes(kept: list[tuple[int, str]], several: bool) -> list[Issue]:
     """Confirmations and free-format messages among payments or statements: noted, kept with the file."""
-    notes = []
-    for message in _messages(data):
-        if message.message_type in KEPT_TYPES:
-            where = f"message {message.index + 1}/block 2" if several else "block 2"
-            notes.append(swift_issue("mt.kept_message", f"MT{message.message_type} is kept with the file; it "
-                                     "is not processed further", where, Severity.INFO))
-    return notes
+    return [swift_issue("mt.kept_message", f"MT{kind} is kept with the file; it is not processed further",
+                        f"message {index + 1}/block 2" if several else "block 2", Severity.INFO)
+            for index, kind in kept]
 
 
 def _reference(message: FinMessage) -> str | None:
